@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, tests and scripts need, then builds Release into build/.
+# Idempotent and non-interactive; run as root (or with sudo available) on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libeigen3-dev libtbb-dev libboost-graph-dev libhdf5-dev
+  doctest-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -q
+  $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+werror=OFF
+[ -n "${CI:-}" ] && werror=ON
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTILESIM_WERROR="$werror"
+cmake --build build -j "$(nproc)"

@@ -1,0 +1,33 @@
+#pragma once
+// A tensor of the workload graph: an activation produced by an operator, the network input,
+// or a constant (weights, biases, batch-norm parameters).
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "sim/workload/data_type.hpp"
+
+namespace tilesim {
+
+using Shape = std::vector<int64_t>;
+using TensorId = int32_t;
+
+enum class TensorKind { input, activation, weight };
+
+struct Tensor {
+  std::string name;
+  Shape shape;  // NCHW for 4-D activations, OIHW for convolution weights
+  DataType dtype = DataType::fp32;
+  TensorKind kind = TensorKind::activation;
+  bool learnable = true;  // false for batch-norm running statistics (PyTorch counts no params there)
+
+  int64_t elements() const {
+    return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
+  }
+  int64_t bytes() const { return elements() * bytes_per_element(dtype); }
+};
+
+std::string shape_to_string(const Shape& s, char sep = 'x');
+
+}  // namespace tilesim

@@ -1,0 +1,24 @@
+#pragma once
+// Building blocks shared by several zoo models (conv-bn-activation, squeeze-excite, rounding).
+#include <string>
+
+#include "sim/workload/network_builder.hpp"
+
+namespace tilesim::zoo {
+
+enum class Act { none, relu, relu6, hard_swish, hard_sigmoid, swish, sigmoid };
+
+TensorId activate(NetworkBuilder& b, TensorId x, Act act, const std::string& name);
+
+// Convolution (no bias) → batch-norm → activation; the convolution carries `name`.
+TensorId conv_bn_act(NetworkBuilder& b, TensorId x, const ConvSpec& spec, Act act, const std::string& name);
+
+// torchvision's SqueezeExcitation: global average pool, 1×1 conv (bias) → inner activation,
+// 1×1 conv (bias) → gate activation, then the input scaled channel-wise.
+TensorId squeeze_excite(NetworkBuilder& b, TensorId x, int64_t squeeze_channels, Act inner, Act gate,
+                        const std::string& name);
+
+// Rounds channels to a multiple of divisor, never below 90% of v (torchvision's _make_divisible).
+int64_t make_divisible(double v, int64_t divisor, int64_t min_value = 0);
+
+}  // namespace tilesim::zoo
