@@ -1,0 +1,101 @@
+#include "hwmodels/config_tree.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "hwmodels/soc_loader.hpp"
+
+namespace tilesim {
+namespace fs = std::filesystem;
+
+std::string join_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+YAML::Node load_yaml_map(const std::string& file) {
+  if (!fs::is_regular_file(file)) throw ConfigError(fmt::format("{}: no such file", file));
+  try {
+    YAML::Node n = YAML::LoadFile(file);
+    if (!n.IsMap()) throw ConfigError(located(file, n.Mark().line, n.Mark().column, "", "expected a YAML map"));
+    return n;
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(located(file, e.mark.line, e.mark.column, "", e.msg));
+  }
+}
+
+namespace {
+
+std::string preset_file(const std::string& dir, const std::string& name, const NodeOrigin& where,
+                        const YAML::Node& at) {
+  const fs::path p = fs::path(data_root()) / "configs" / dir / (name + ".yaml");
+  if (fs::is_regular_file(p)) return p.string();
+  std::vector<std::string> names;
+  if (fs::is_directory(p.parent_path()))
+    for (const auto& e : fs::directory_iterator(p.parent_path()))
+      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  const std::string hint = nearest(name, names);
+  throw ConfigError(located(where.file, at.Mark().line, at.Mark().column, where.path,
+                            fmt::format("no {} preset '{}'{}", dir, name,
+                                        hint.empty() ? "" : " (did you mean '" + hint + "'?)")));
+}
+
+}  // namespace
+
+YAML::Node merge(const YAML::Node& over, const YAML::Node& base) {
+  if (!over.IsMap() || !base || !base.IsMap() || over["value"]) return YAML::Clone(over);
+  YAML::Node out = YAML::Clone(base);
+  for (const auto& kv : over) {
+    const auto key = kv.first.as<std::string>();
+    out[key] = merge(kv.second, base[key]);
+  }
+  return out;
+}
+
+YAML::Node resolve_preset_file(const std::string& name, const Section& s, const NodeOrigin& where,
+                          const YAML::Node& at, int depth) {
+  if (depth > 16) throw ConfigError(located(where.file, at.Mark().line, at.Mark().column, where.path,
+                                            "presets refer to each other in a loop"));
+  const std::string file = preset_file(s.preset_dir, name, where, at);
+  return resolve(load_yaml_map(file), s, NodeOrigin{file, ""}, depth + 1);
+}
+
+YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& where, int depth) {
+  const auto mark = node.Mark();
+  if (node.IsScalar() && !s.preset_dir.empty()) return resolve_preset_file(node.Scalar(), s, where, node, depth);
+  if (!node.IsMap())
+    throw ConfigError(located(where.file, mark.line, mark.column, where.path,
+                              s.preset_dir.empty() ? "expected a map of " + s.name + " values"
+                                                   : "expected a preset name or a map of " + s.name + " values"));
+  YAML::Node out(YAML::NodeType::Map);
+  if (node["base"]) {
+    if (s.preset_dir.empty())
+      throw ConfigError(located(where.file, node["base"].Mark().line, node["base"].Mark().column,
+                                join_path(where.path, "base"), "this section has no presets to start from"));
+    out = resolve_preset_file(node["base"].as<std::string>(), s, NodeOrigin{where.file, join_path(where.path, "base")},
+                         node["base"], depth);
+  }
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    const NodeOrigin at{where.file, join_path(where.path, key)};
+    if (key == "base") continue;
+    if (is_metadata_key(key)) {
+      out[key] = YAML::Clone(kv.second);
+    } else if (const ParamDecl* p = s.param(key)) {
+      check_param(kv.second, *p, at);
+      out[key] = YAML::Clone(kv.second);
+    } else if (const Section* child = s.child(key)) {
+      out[key] = merge(resolve(kv.second, *child, at, depth), out[key]);
+    } else if (s.named_items) {
+      out[key] = merge(resolve(kv.second, *s.named_items, at, depth), out[key]);
+    } else {
+      const std::string hint = nearest(key, s.keys());
+      throw ConfigError(located(where.file, kv.first.Mark().line, kv.first.Mark().column, at.path,
+                                fmt::format("unknown key in {}{}", s.name,
+                                            hint.empty() ? "" : " (did you mean '" + hint + "'?)")));
+    }
+  }
+  return out;
+}
+
+}  // namespace tilesim

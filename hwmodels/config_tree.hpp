@@ -1,0 +1,24 @@
+#pragma once
+// Loading configuration YAML files into checked trees: every key declared by its Section,
+// every value valid for its declaration, presets resolved by name and `base:` inheritance.
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "hwmodels/section.hpp"
+
+namespace tilesim {
+
+std::string join_path(const std::string& path, const std::string& key);
+
+// Parses a YAML file whose top level is a map; syntax errors become ConfigError with file:line:col.
+YAML::Node load_yaml_map(const std::string& file);
+
+// Deep copy of `over` laid on a copy of `base`: maps merge key by key, anything else replaces.
+YAML::Node merge(const YAML::Node& over, const YAML::Node& base);
+
+// Checks `node` against `s` (unknown keys, units, ranges), resolving preset names and `base:`,
+// and returns the merged tree. `depth` guards against presets that refer to each other in a loop.
+YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& where, int depth = 0);
+
+}  // namespace tilesim

@@ -1,0 +1,37 @@
+#pragma once
+// A CPU core type (configs/cores/): its ISA, arithmetic throughput per precision, load/store
+// width, private caches and energy per operation.
+#include <optional>
+#include <string>
+
+#include "hwmodels/cache.hpp"
+#include "sim/workload/data_type.hpp"
+
+namespace tilesim {
+
+struct CoreSpec {
+  std::string name;
+  std::string isa;                     // armv7, armv8.0, armv8.2, armv9, x86-64-avx2, x86-64-avx512
+  bool out_of_order = true;
+  double simd_width = 128;             // bits per vector register
+  double fma_pipes = 1;                // vector FMA pipelines
+  double fp32_flops_per_cycle = 0;     // peak, 2 per FMA lane
+  double fp16_flops_per_cycle = 0;     // peak; 0 where the core has no fp16 arithmetic
+  double int8_ops_per_cycle = 0;       // peak, 2 per MAC (dot-product instructions where present)
+  double load_bytes_per_cycle = 16;    // L1D load bandwidth
+  double store_bytes_per_cycle = 16;   // L1D store bandwidth
+  double energy_per_fp32_flop = 0;     // joules
+  double energy_per_fp16_flop = 0;
+  double energy_per_int8_op = 0;
+  CacheSpec l1d;
+  std::optional<CacheSpec> l2;         // private L2, where the core has one
+
+  // Peak arithmetic per cycle in a precision (0 where not supported).
+  double ops_per_cycle(DataType t) const;
+  double energy_per_op(DataType t) const;
+
+  static const std::vector<Field<CoreSpec>>& fields();
+  static const Section& section();
+};
+
+}  // namespace tilesim

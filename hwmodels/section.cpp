@@ -1,0 +1,81 @@
+#include "hwmodels/section.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace tilesim {
+
+const ParamDecl* Section::param(const std::string& key) const {
+  for (const auto& p : params)
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+const Section* Section::child(const std::string& key) const {
+  for (const auto& [k, s] : children)
+    if (k == key) return s;
+  return nullptr;
+}
+
+std::vector<std::string> Section::keys() const {
+  std::vector<std::string> out{"source", "description", "name"};
+  if (!preset_dir.empty()) out.push_back("base");
+  for (const auto& p : params) out.push_back(p.key);
+  for (const auto& [k, s] : children) out.push_back(k);
+  return out;
+}
+
+bool is_metadata_key(const std::string& key) {
+  return key == "source" || key == "description" || key == "name" || key == "base";
+}
+
+YAML::Node value_node(const YAML::Node& node) {
+  return node.IsMap() && node["value"] ? node["value"] : node;
+}
+
+std::string value_source(const YAML::Node& node) {
+  return node.IsMap() && node["source"] ? node["source"].as<std::string>("") : "";
+}
+
+double check_param(const YAML::Node& raw, const ParamDecl& decl, const NodeOrigin& where) {
+  const YAML::Node node = value_node(raw);
+  const auto mark = node.Mark();
+  auto fail = [&](const std::string& msg) -> double {
+    throw ConfigError(located(where.file, mark.line, mark.column, where.path, msg));
+  };
+  if (raw.IsMap()) {
+    for (const auto& kv : raw) {
+      const auto k = kv.first.as<std::string>();
+      if (k != "value" && k != "source")
+        throw ConfigError(located(where.file, kv.first.Mark().line, kv.first.Mark().column,
+                                  where.path + "." + k, "a value may only carry 'value' and 'source'"));
+    }
+    if (!raw["value"]) fail("has no 'value'");
+  }
+  if (!node.IsScalar()) return fail("expected a single value");
+  const std::string text = node.Scalar();
+  if (decl.is_text) {
+    if (!decl.choices.empty() &&
+        std::find(decl.choices.begin(), decl.choices.end(), text) == decl.choices.end())
+      return fail(fmt::format("'{}' is not one of: {}", text, fmt::join(decl.choices, ", ")));
+    return 0.0;
+  }
+  if (decl.is_flag) {
+    if (text == "true" || text == "yes") return 1.0;
+    if (text == "false" || text == "no") return 0.0;
+    return fail(fmt::format("'{}' is not true or false", text));
+  }
+  std::string error;
+  const auto v = parse_quantity(text, decl.unit, &error);
+  if (!v) return fail(error);
+  if (*v < decl.min || *v > decl.max)
+    return fail(fmt::format("{} is out of range [{}, {}]", text, format_quantity(decl.min, decl.unit),
+                            std::isinf(decl.max) ? "inf" : format_quantity(decl.max, decl.unit)));
+  if (decl.integral && std::floor(*v) != *v) return fail(fmt::format("{} must be a whole number", text));
+  return *v;
+}
+
+}  // namespace tilesim

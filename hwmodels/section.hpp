@@ -1,0 +1,76 @@
+#pragma once
+// The schema of one section of a hardware description (a core, a cache, a cluster, ...): its
+// declared parameters and sub-sections. Validation, preset resolution, `soc show` and the
+// generated format reference all walk these.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "hwmodels/config_error.hpp"
+#include "hwmodels/param.hpp"
+
+namespace tilesim {
+
+struct Section {
+  std::string name;         // "core", "cache", ...
+  std::string meaning;
+  std::vector<ParamDecl> params;
+  std::vector<std::pair<std::string, const Section*>> children;  // fixed sub-sections
+  const Section* named_items = nullptr;  // a map of user-named items (clusters by name)
+  std::string preset_dir;   // configs/<dir>/: a string value names a preset, a map may say base:
+
+  const ParamDecl* param(const std::string& key) const;
+  const Section* child(const std::string& key) const;
+  std::vector<std::string> keys() const;  // every key valid in this section
+};
+
+// Where a YAML node came from, for error messages.
+struct NodeOrigin {
+  std::string file;
+  std::string path;  // dotted key path inside the description
+};
+
+// The value of a parameter node: a scalar, or a map {value: ..., source: ...}.
+YAML::Node value_node(const YAML::Node& node);
+// The per-value source, if the value was written as {value, source}.
+std::string value_source(const YAML::Node& node);
+
+// Checks one parameter value against its declaration; returns the value in SI units
+// (0 for text; 1/0 for flags). Throws ConfigError naming the file, line and key.
+double check_param(const YAML::Node& node, const ParamDecl& decl, const NodeOrigin& where);
+
+// Keys every section accepts besides its declared ones.
+bool is_metadata_key(const std::string& key);
+
+template <class T>
+std::vector<ParamDecl> declarations(const std::vector<Field<T>>& fields) {
+  std::vector<ParamDecl> out;
+  for (const auto& f : fields) out.push_back(f.decl);
+  return out;
+}
+
+// Fills the declared fields of `out` from a resolved (already validated) section node;
+// a missing value takes its default, and a missing required value is an error.
+template <class T>
+void read_fields(const YAML::Node& node, const std::vector<Field<T>>& fields, T& out, const NodeOrigin& where) {
+  for (const auto& f : fields) {
+    const NodeOrigin at{where.file, where.path.empty() ? f.decl.key : where.path + "." + f.decl.key};
+    const YAML::Node v = node[f.decl.key];
+    if (!v) {
+      if (!f.decl.default_value && f.decl.default_text.empty())
+        throw ConfigError(located(where.file, -1, -1, at.path, "missing required value (" + f.decl.meaning + ")"));
+    }
+    if (auto m = std::get_if<double T::*>(&f.member))
+      out.*(*m) = v ? check_param(v, f.decl, at) : *f.decl.default_value;
+    else if (auto b = std::get_if<bool T::*>(&f.member))
+      out.*(*b) = (v ? check_param(v, f.decl, at) : *f.decl.default_value) != 0.0;
+    else if (auto t = std::get_if<std::string T::*>(&f.member)) {
+      if (v) check_param(v, f.decl, at);
+      out.*(*t) = v ? value_node(v).Scalar() : f.decl.default_text;
+    }
+  }
+}
+
+}  // namespace tilesim

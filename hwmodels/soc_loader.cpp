@@ -1,0 +1,148 @@
+#include "hwmodels/soc_loader.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace tilesim {
+namespace fs = std::filesystem;
+
+#ifndef TILESIM_DATA_DIR
+#define TILESIM_DATA_DIR "."
+#endif
+
+namespace {
+
+CacheSpec parse_cache(const YAML::Node& n, const NodeOrigin& where) {
+  CacheSpec c;
+  read_fields(n, CacheSpec::fields(), c, where);
+  return c;
+}
+
+std::optional<CacheSpec> parse_optional_cache(const YAML::Node& parent, const std::string& key,
+                                              const NodeOrigin& where) {
+  if (!parent[key]) return std::nullopt;
+  return parse_cache(parent[key], NodeOrigin{where.file, join_path(where.path, key)});
+}
+
+}  // namespace
+
+std::string data_root() {
+  if (const char* env = std::getenv("TILESIM_DATA_DIR"); env && *env) return env;
+  return TILESIM_DATA_DIR;
+}
+
+std::vector<std::string> builtin_socs() {
+  std::vector<std::string> names;
+  const fs::path dir = fs::path(data_root()) / "configs" / "socs";
+  if (fs::is_directory(dir))
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+YAML::Node resolve_soc_tree(const std::string& name_or_path) {
+  const bool is_path = name_or_path.find('/') != std::string::npos ||
+                       name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
+  if (!is_path) {
+    const auto names = builtin_socs();
+    if (std::find(names.begin(), names.end(), name_or_path) == names.end()) {
+      const std::string hint = nearest(name_or_path, names);
+      throw ConfigError(fmt::format("unknown SoC '{}'{}; `tilesim socs` lists them", name_or_path,
+                                    hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    YAML::Node scalar(name_or_path);
+    return resolve(scalar, SocSpec::section(), NodeOrigin{"--soc", ""}, 0);
+  }
+  YAML::Node tree = resolve(load_file(name_or_path), SocSpec::section(), NodeOrigin{name_or_path, ""}, 0);
+  if (!tree["name"]) tree["name"] = fs::path(name_or_path).stem().string();
+  return tree;
+}
+
+void apply_override(YAML::Node& tree, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(fmt::format("--set {}: expected KEY=VALUE", assignment));
+  const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  const Section* s = &SocSpec::section();
+  std::vector<YAML::Node> path{tree};
+  std::string walked;
+  size_t start = 0;
+  while (true) {
+    const auto dot = key.find('.', start);
+    const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    walked = join_path(walked, part);
+    auto unknown = [&](const std::vector<std::string>& options) {
+      const std::string hint = nearest(part, options);
+      return ConfigError(fmt::format("--set: {}: unknown key '{}'{}", key, walked,
+                                     hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    };
+    if (dot == std::string::npos) {
+      const ParamDecl* p = s->param(part);
+      if (!p) throw unknown(s->keys());
+      YAML::Node v(value);
+      check_param(v, *p, NodeOrigin{"--set", key});
+      YAML::Node parent = path.back();
+      parent[part] = v;
+      return;
+    }
+    YAML::Node parent = path.back();
+    if (const Section* child = s->child(part)) {
+      s = child;
+    } else if (s->named_items && parent[part]) {
+      s = s->named_items;
+    } else {
+      std::vector<std::string> options;
+      for (const auto& [k, c] : s->children) options.push_back(k);
+      if (s->named_items)
+        for (const auto& kv : parent) options.push_back(kv.first.as<std::string>());
+      throw unknown(options);
+    }
+    if (!parent[part]) parent[part] = YAML::Node(YAML::NodeType::Map);
+    path.push_back(parent[part]);
+    start = dot + 1;
+  }
+}
+
+SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
+  SocSpec soc;
+  soc.name = tree["name"].as<std::string>("");
+  soc.description = tree["description"].as<std::string>("");
+  const NodeOrigin where{origin, ""};
+  const YAML::Node cpu = tree["cpu"];
+  if (!cpu || !cpu["clusters"] || cpu["clusters"].size() == 0)
+    throw ConfigError(located(origin, -1, -1, "cpu.clusters", "an SoC needs at least one CPU cluster"));
+  for (const auto& kv : cpu["clusters"]) {
+    const NodeOrigin at{origin, "cpu.clusters." + kv.first.as<std::string>()};
+    ClusterSpec c;
+    c.name = kv.first.as<std::string>();
+    read_fields(kv.second, ClusterSpec::fields(), c, at);
+    const YAML::Node core = kv.second["core"];
+    const NodeOrigin core_at{origin, at.path + ".core"};
+    if (!core) throw ConfigError(located(origin, -1, -1, core_at.path, "missing required core type"));
+    c.core.name = core["name"].as<std::string>("");
+    read_fields(core, CoreSpec::fields(), c.core, core_at);
+    if (!core["l1d"]) throw ConfigError(located(origin, -1, -1, core_at.path + ".l1d", "missing required L1D cache"));
+    c.core.l1d = parse_cache(core["l1d"], NodeOrigin{origin, core_at.path + ".l1d"});
+    c.core.l2 = parse_optional_cache(core, "l2", core_at);
+    c.l2 = parse_optional_cache(kv.second, "l2", at);
+    soc.clusters.push_back(std::move(c));
+  }
+  soc.l3 = parse_optional_cache(cpu, "l3", NodeOrigin{origin, "cpu"});
+  if (!tree["memory"]) throw ConfigError(located(origin, -1, -1, "memory", "missing required memory"));
+  read_fields(tree["memory"], MemorySpec::fields(), soc.memory, NodeOrigin{origin, "memory"});
+  soc.memory.system_cache = parse_optional_cache(tree["memory"], "system_cache", NodeOrigin{origin, "memory"});
+  (void)where;
+  return soc;
+}
+
+SocSpec load_soc(const std::string& name_or_path, const std::vector<std::string>& overrides) {
+  YAML::Node tree = resolve_soc_tree(name_or_path);
+  for (const auto& o : overrides) apply_override(tree, o);
+  return parse_soc(tree, name_or_path);
+}
+
+}  // namespace tilesim
