@@ -1,5 +1,7 @@
 #include "hwmodels/soc_loader.hpp"
 
+#include "hwmodels/config_tree.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -57,7 +59,7 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
     YAML::Node scalar(name_or_path);
     return resolve(scalar, SocSpec::section(), NodeOrigin{"--soc", ""}, 0);
   }
-  YAML::Node tree = resolve(load_file(name_or_path), SocSpec::section(), NodeOrigin{name_or_path, ""}, 0);
+  YAML::Node tree = resolve(load_yaml_map(name_or_path), SocSpec::section(), NodeOrigin{name_or_path, ""}, 0);
   if (!tree["name"]) tree["name"] = fs::path(name_or_path).stem().string();
   return tree;
 }
