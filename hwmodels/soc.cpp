@@ -24,7 +24,7 @@ const Section& SocSpec::cpu_section() {
 
 const Section& SocSpec::section() {
   static const Section s{"soc", "a system-on-chip", {},
-                         {{"cpu", &cpu_section()}, {"memory", &MemorySpec::section()}}, nullptr, "socs"};
+                         {{"cpu", &cpu_section()}, {"gpu", &GpuSpec::section()}, {"memory", &MemorySpec::section()}}, nullptr, "socs"};
   return s;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
-// A system-on-chip: CPU clusters, the cache they share, and main memory.
+// A system-on-chip: CPU clusters, the cache they share, a GPU, and main memory.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hwmodels/cluster.hpp"
+#include "hwmodels/gpu.hpp"
 #include "hwmodels/memory.hpp"
 
 namespace tilesim {
@@ -15,6 +16,7 @@ struct SocSpec {
   std::vector<ClusterSpec> clusters;  // in file order
   std::optional<CacheSpec> l3;        // shared by all clusters (DynamIQ shared unit, CCI-attached)
   MemorySpec memory;
+  std::optional<GpuSpec> gpu;
 
   const ClusterSpec* cluster(const std::string& name) const;
   // Clusters of a kind ("big" or "little"); every cluster for "all".

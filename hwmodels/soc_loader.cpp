@@ -113,7 +113,6 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
   SocSpec soc;
   soc.name = tree["name"].as<std::string>("");
   soc.description = tree["description"].as<std::string>("");
-  const NodeOrigin where{origin, ""};
   const YAML::Node cpu = tree["cpu"];
   if (!cpu || !cpu["clusters"] || cpu["clusters"].size() == 0)
     throw ConfigError(located(origin, -1, -1, "cpu.clusters", "an SoC needs at least one CPU cluster"));
@@ -137,7 +136,16 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
   if (!tree["memory"]) throw ConfigError(located(origin, -1, -1, "memory", "missing required memory"));
   read_fields(tree["memory"], MemorySpec::fields(), soc.memory, NodeOrigin{origin, "memory"});
   soc.memory.system_cache = parse_optional_cache(tree["memory"], "system_cache", NodeOrigin{origin, "memory"});
-  (void)where;
+  if (const YAML::Node g = tree["gpu"]) {
+    const NodeOrigin at{origin, "gpu"};
+    GpuSpec gpu;
+    gpu.name = g["name"].as<std::string>("");
+    read_fields(g, GpuSpec::fields(), gpu, at);
+    if (!g["l1"]) throw ConfigError(located(origin, -1, -1, "gpu.l1", "missing required GPU L1 cache"));
+    gpu.l1 = parse_cache(g["l1"], NodeOrigin{origin, "gpu.l1"});
+    gpu.l2 = parse_optional_cache(g, "l2", at);
+    soc.gpu = std::move(gpu);
+  }
   return soc;
 }
 

@@ -86,7 +86,7 @@ EngineProfile load_engine(const std::string& name_or_path) {
   EngineProfile e;
   e.name = tree["name"].as<std::string>(is_path ? fs::path(name_or_path).stem().string() : name_or_path);
   e.description = tree["description"].as<std::string>("");
-  read_fields(tree, fields(), e, where);
+  read_fields(tree, EngineProfile::fields(), e, where);
   return e;
 }
 

@@ -1,0 +1,208 @@
+#include "sim/app/cli.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "hwmodels/config_error.hpp"
+#include "hwmodels/soc_loader.hpp"
+#include "kernels/engine_profile.hpp"
+#include "sim/app/model_source.hpp"
+#include "sim/app/reports.hpp"
+#include "sim/app/text_table.hpp"
+#include "sim/engine/cpu_simulator.hpp"
+#include "sim/workload/fusion.hpp"
+#include "sim/workload/zoo/zoo.hpp"
+
+namespace tilesim {
+namespace {
+
+constexpr int kBadInput = 2;
+
+// Default simulation target (CONTRACT.md: `tilesim run` with no arguments).
+const char* const kDefaultModel = "mobilenet_v2";
+const char* const kDefaultSoc = "snapdragon855";
+const char* const kDefaultEngine = "ncnn";
+
+struct Options {
+  std::string format = "table";
+  std::string model = kDefaultModel, soc = kDefaultSoc, engine = kDefaultEngine;
+  std::string device = "cpu", cores = "big", precision = "auto", input, out_file, trace_file;
+  std::optional<int> threads;
+  std::vector<std::string> sets;
+  bool kernels = false;
+  std::string soc_name;
+};
+
+void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
+  cmd->add_option("--format", o.format, "output format")->check(CLI::IsMember(std::move(formats)));
+}
+
+std::optional<Shape> input_of(const Options& o) {
+  if (o.input.empty()) return std::nullopt;
+  return parse_input_shape(o.input);
+}
+
+int cmd_models(const Options& o, std::ostream& out) {
+  if (o.format == "json") {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& m : model_zoo()) names.push_back(m.name);
+    out << names.dump() << '\n';
+    return 0;
+  }
+  TextTable t({"model", "input", "description"});
+  for (const auto& m : model_zoo()) t.add({m.name, shape_to_string(m.default_input), m.description});
+  t.print(out);
+  return 0;
+}
+
+int cmd_socs(const Options& o, std::ostream& out) {
+  const auto names = builtin_socs();
+  if (o.format == "json") {
+    out << nlohmann::json(names).dump() << '\n';
+    return 0;
+  }
+  TextTable t({"soc", "description"});
+  for (const auto& n : names) {
+    const YAML::Node tree = resolve_soc_tree(n);
+    t.add({n, tree["description"].as<std::string>("")});
+  }
+  t.print(out);
+  return 0;
+}
+
+int cmd_soc_show(const Options& o, std::ostream& out) {
+  YAML::Node tree = resolve_soc_tree(o.soc_name);
+  for (const auto& s : o.sets) apply_override(tree, s);
+  parse_soc(tree, o.soc_name);  // the description must be complete, not only well-formed
+  if (o.format == "json") out << soc_json(tree).dump(2) << '\n';
+  else print_soc_yaml(tree, out);
+  return 0;
+}
+
+int cmd_info(const Options& o, std::ostream& out) {
+  const Network net = load_model(o.model, input_of(o));
+  std::optional<EngineProfile> engine;
+  std::optional<SocSpec> soc;
+  std::optional<KernelContext> kernels;
+  FusionRules rules;  // without an engine: batch-norm and activations folded, as exported graphs show them
+  if (o.kernels) {
+    engine = load_engine(o.engine);
+    soc = load_soc(o.soc, o.sets);
+    rules = engine->fusion();
+    const int threads = o.threads.value_or(static_cast<int>(soc->clusters_of("big").size()));
+    kernels = KernelContext{&*engine, &*soc, threads};
+  } else if (o.engine != kDefaultEngine) {
+    rules = load_engine(o.engine).fusion();
+  }
+  const Network fused = fuse(net, rules);
+  const Shape input = net.tensor(net.graph_inputs().front()).shape;
+  const nlohmann::json info = info_json(fused, input, kernels);
+  if (o.format == "json") out << info.dump() << '\n';
+  else print_info_table(info, o.kernels, out);
+  return 0;
+}
+
+int cmd_run(const Options& o, std::ostream& out) {
+  if (o.device != "cpu")
+    throw ConfigError(fmt::format("--device {}: GPU simulation is not implemented yet; use --device cpu", o.device));
+  const Network net = load_model(o.model, input_of(o));
+  const SocSpec soc = load_soc(o.soc, o.sets);
+  const EngineProfile engine = load_engine(o.engine);
+  CpuRunOptions run;
+  run.cores = o.cores;
+  run.precision = o.precision;
+  int cores_available = 0;
+  for (const ClusterSpec* c : soc.clusters_of(o.cores)) cores_available += static_cast<int>(c->count);
+  if (cores_available == 0)
+    for (const ClusterSpec* c : soc.clusters_of("all")) cores_available += static_cast<int>(c->count);
+  run.threads = o.threads.value_or(cores_available);  // ncnn's default: one thread per selected core
+  const RunResult result = simulate_cpu(net, soc, engine, run);
+  if (!o.out_file.empty())
+    throw ConfigError(fmt::format("--out {}: HDF5 results are not implemented yet", o.out_file));
+  if (!o.trace_file.empty())
+    throw ConfigError(fmt::format("--trace {}: timeline traces are not implemented yet", o.trace_file));
+  if (o.format == "json") out << run_json(result).dump(2) << '\n';
+  else if (o.format == "csv") print_run_csv(result, out);
+  else print_run_table(result, out);
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"tilesim: simulation-based performance model of CNN inference on mobile SoCs"};
+  app.require_subcommand(1);
+  Options o;
+
+  auto* models = app.add_subcommand("models", "list the built-in models");
+  add_format(models, o, {"table", "json"});
+  auto* socs = app.add_subcommand("socs", "list the built-in SoCs");
+  add_format(socs, o, {"table", "json"});
+
+  auto* soc = app.add_subcommand("soc", "inspect SoC descriptions");
+  soc->require_subcommand(1);
+  auto* show = soc->add_subcommand("show", "print the fully resolved description with units and sources");
+  show->add_option("soc", o.soc_name, "built-in SoC name or YAML file")->required();
+  show->add_option("--set", o.sets, "override one value: dotted.key=VALUE");
+  add_format(show, o, {"yaml", "json"});
+
+  auto* info = app.add_subcommand("info", "per-layer shapes, MACs and parameters of a model");
+  info->add_option("--model", o.model, "built-in model name")->required();
+  info->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
+  info->add_flag("--kernels", o.kernels, "lower each layer and show algorithm, layout, tiles");
+  info->add_option("--engine", o.engine, "engine profile");
+  info->add_option("--soc", o.soc, "SoC the kernels are planned for");
+  info->add_option("--threads", o.threads, "threads the kernels are planned for");
+  info->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  add_format(info, o, {"table", "json"});
+
+  auto* run = app.add_subcommand("run", "simulate one inference");
+  run->add_option("--model", o.model, "built-in model name");
+  run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
+  run->add_option("--engine", o.engine, "engine profile");
+  run->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
+  run->add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 1024));
+  run->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
+  run->add_option("--precision", o.precision, "arithmetic precision")
+      ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
+  run->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
+  run->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  run->add_option("--out", o.out_file, "write results to an HDF5 file");
+  run->add_option("--trace", o.trace_file, "write a Perfetto/Chrome trace");
+  add_format(run, o, {"table", "json", "csv"});
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      app.exit(e, out, err);
+      return 0;
+    }
+    fmt::print(err, "tilesim: error: {}\n", e.what());
+    return kBadInput;
+  }
+  try {
+    if (*models) return cmd_models(o, out);
+    if (*socs) return cmd_socs(o, out);
+    if (*show) return cmd_soc_show(o, out);
+    if (*info) return cmd_info(o, out);
+    if (*run) return cmd_run(o, out);
+  } catch (const ConfigError& e) {
+    fmt::print(err, "tilesim: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const GraphError& e) {
+    fmt::print(err, "tilesim: error: {}\n", e.what());
+    return kBadInput;
+  }
+  return kBadInput;
+}
+
+}  // namespace tilesim

@@ -1,0 +1,34 @@
+#pragma once
+// Rendering of each command's results as table, JSON or CSV (CONTRACT.md fixes the JSON keys).
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "kernels/engine_profile.hpp"
+#include "hwmodels/soc.hpp"
+#include "sim/engine/run_result.hpp"
+#include "sim/workload/network.hpp"
+
+namespace tilesim {
+
+struct KernelContext {  // for `info --kernels`
+  const EngineProfile* engine;
+  const SocSpec* soc;
+  int threads;
+};
+
+nlohmann::json info_json(const Network& fused, const Shape& input, const std::optional<KernelContext>& kernels);
+void print_info_table(const nlohmann::json& info, bool kernels, std::ostream& out);
+
+nlohmann::json run_json(const RunResult& r);
+void print_run_table(const RunResult& r, std::ostream& out);
+void print_run_csv(const RunResult& r, std::ostream& out);
+
+// The resolved description, each value with its unit and source.
+nlohmann::json soc_json(const YAML::Node& tree);
+void print_soc_yaml(const YAML::Node& tree, std::ostream& out);
+
+}  // namespace tilesim

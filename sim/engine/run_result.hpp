@@ -1,0 +1,39 @@
+#pragma once
+// What a simulation reports, per layer and in total.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tilesim {
+
+struct LayerResult {
+  std::string name;
+  std::string op;
+  std::string algorithm;
+  std::vector<std::string> fused;  // operators folded into this layer
+  int64_t macs = 0;
+  int64_t flops = 0;
+  int64_t tiles = 0;
+  double latency_s = 0;
+  double energy_j = 0;
+  // The layer's time split so the parts add up to latency_s (see Simulator).
+  double compute_s = 0, memory_s = 0, imbalance_s = 0, overhead_s = 0;
+  std::string bound;               // compute | memory | imbalance | overhead
+  int64_t dram_bytes = 0;          // bytes moved to and from DRAM
+  double gflops() const { return latency_s > 0 ? flops / latency_s / 1e9 : 0; }
+};
+
+struct RunResult {
+  std::string model, soc, engine, device, cores, precision;
+  int threads = 0;
+  std::vector<LayerResult> layers;
+  double latency_s = 0;
+  double energy_j = 0;
+  double static_energy_j = 0;
+  int64_t peak_memory_bytes = 0;   // weights + peak live activations + largest workspace
+  int64_t weight_bytes = 0, activation_bytes = 0, workspace_bytes = 0;
+  int64_t macs = 0, params = 0;
+  uint64_t events = 0;             // simulated events, for speed reports
+};
+
+}  // namespace tilesim
