@@ -11,12 +11,29 @@
 
 namespace tilesim {
 
+// A rectangle of an activation viewed as channels x pixels (pixels = N*H*W flattened; a 2-D
+// tensor [N, F] is F channels of N pixels). Producer and consumer tile a tensor differently;
+// regions let the cache model match what one wrote to what the other reads.
+struct Region {
+  int64_t c0 = 0, c1 = 0, p0 = 0, p1 = 0;
+  bool empty() const { return c1 <= c0 || p1 <= p0; }
+};
+
+// Data one work item touches: an activation region, or an opaque block of a constant tensor
+// (weights are only ever read, and always in the same blocks).
 struct DataAccess {
   TensorId tensor = -1;
-  int64_t block = 0;   // which block of the tensor (same tensor and block = same bytes)
+  int64_t block = 0;   // for constants: which block (same tensor and block = same bytes)
   int64_t bytes = 0;
   bool write = false;
+  Region region;       // for activations
 };
+
+// Channels and pixels of an activation tensor, as Region sees it.
+struct ActivationGeometry {
+  int64_t channels = 1, pixels = 1;
+};
+ActivationGeometry geometry_of(const Tensor& t);
 
 struct WorkItem {
   int64_t flops = 0;

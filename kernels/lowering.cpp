@@ -23,18 +23,30 @@ struct Ctx {
   int64_t pack;  // channels per element pack
 };
 
-// Packed GEMM C[M,N] = A[M,K] x B[K,N]: A is the weights (or the first operand), B the
-// (im2col'd) activations. Tiles follow ncnn's get_optimal_tile_mnk idea: MR-multiple rows of A,
-// NR-multiple columns of B sized so that a K x TILE_N panel of B fits half the blocking cache;
-// threads split M tiles, and N tiles too when M alone cannot feed every thread.
-void gemm_tiles(const Ctx& c, KernelPlan& plan, int64_t M, int64_t N, int64_t K, int64_t batch_flops_scale,
-                TensorId a_tensor, TensorId b_tensor, TensorId out) {
+DataAccess region_access(const Ctx& c, TensorId t, int64_t c0, int64_t c1, int64_t p0, int64_t p1, bool write) {
+  return DataAccess{t, 0, (c1 - c0) * (p1 - p0) * c.elem, write, Region{c0, c1, p0, p1}};
+}
+
+// The operand B of a GEMM: `tensor`'s channels [c0, c1), read for output columns [n0, n1) of
+// `columns` (an output column maps to the input pixels in the same proportion).
+struct GemmInput {
+  TensorId tensor;
+  int64_t c0, c1;
+  int64_t columns;
+};
+
+// Packed GEMM C[M,N] = A[M,K] x B[K,N]: A is the weights, B the (im2col'd) activations. Tiles
+// follow ncnn's get_optimal_tile_mnk idea: MR-multiple rows of A, NR-multiple columns of B sized
+// so that a K x TILE_N panel of B fits half the blocking cache; threads split M tiles, and N
+// tiles too when M alone cannot feed every thread. Output rows land at channel `out_c0` onwards.
+void gemm_tiles(const Ctx& c, KernelPlan& plan, int64_t M, int64_t N, int64_t K, TensorId weights,
+                int64_t weight_block0, const GemmInput& b, TensorId out, int64_t out_c0) {
   const auto mr = static_cast<int64_t>(c.engine.gemm_mr), nr = static_cast<int64_t>(c.engine.gemm_nr);
   const int64_t threads = std::max(1, c.target.threads);
   const int64_t panel_budget = static_cast<int64_t>(c.target.cache_bytes / 2);
   int64_t tile_n = std::max(nr, panel_budget / std::max<int64_t>(1, K * c.elem) / nr * nr);
   tile_n = std::min(tile_n, round_up(N, nr));
-  int64_t tile_m = std::min(round_up(M, mr), std::max(mr, round_up(ceil_div(M, threads), mr)));
+  const int64_t tile_m = std::min(round_up(M, mr), std::max(mr, round_up(ceil_div(M, threads), mr)));
   const int64_t nn_m = ceil_div(M, tile_m);
   int64_t nn_n = ceil_div(N, tile_n);
   if (nn_m * nn_n < threads && N > nr) {  // too few tiles for the pool: cut N finer
@@ -42,51 +54,69 @@ void gemm_tiles(const Ctx& c, KernelPlan& plan, int64_t M, int64_t N, int64_t K,
     nn_n = ceil_div(N, tile_n);
   }
   plan.tile_shape = fmt::format("M{}xN{}xK{}", tile_m, tile_n, K);
+  const int64_t in_pixels = geometry_of(c.net.tensor(b.tensor)).pixels;
   for (int64_t m = 0; m < nn_m; ++m) {
     const int64_t rows = std::min(tile_m, M - m * tile_m);
     for (int64_t n = 0; n < nn_n; ++n) {
-      const int64_t cols = std::min(tile_n, N - n * tile_n);
+      const int64_t n0 = n * tile_n, n1 = std::min(N, n0 + tile_n);
       WorkItem w;
-      w.flops = 2 * rows * cols * K * batch_flops_scale;
-      w.accesses.push_back({a_tensor, m, rows * K * c.elem, false});
-      w.accesses.push_back({b_tensor, n, K * cols * c.elem, false});
-      w.accesses.push_back({out, m * nn_n + n, rows * cols * c.elem, true});
+      w.flops = 2 * rows * (n1 - n0) * K;
+      w.accesses.push_back({weights, weight_block0 + m, rows * K * c.elem, false});
+      const int64_t p0 = n0 * in_pixels / b.columns, p1 = std::max(p0 + 1, n1 * in_pixels / b.columns);
+      w.accesses.push_back(region_access(c, b.tensor, b.c0, b.c1, p0, p1, false));
+      w.accesses.push_back(region_access(c, out, out_c0 + m * tile_m, out_c0 + m * tile_m + rows, n0, n1, true));
       plan.items.push_back(std::move(w));
     }
   }
 }
 
-// One tile per element pack of channels (how ncnn parallelises depthwise, pooling and
-// elementwise layers: `omp parallel for` over channels / elempack).
+// Input channels [first, last) that output channels [c0, c1) of output `o` read from input `i`.
+std::pair<int64_t, int64_t> input_channels(const Ctx& c, size_t i, size_t o, int64_t c0, int64_t c1) {
+  const Operator& op = c.op;
+  const int64_t in_channels = geometry_of(c.net.tensor(op.inputs[i])).channels;
+  if (op.attrs.axis == 1 && op.type == OpType::Concat) {
+    int64_t offset = 0;
+    for (size_t j = 0; j < i; ++j) offset += geometry_of(c.net.tensor(op.inputs[j])).channels;
+    return {std::clamp(c0 - offset, int64_t{0}, in_channels), std::clamp(c1 - offset, int64_t{0}, in_channels)};
+  }
+  if (op.attrs.axis == 1 && (op.type == OpType::Split || op.type == OpType::Slice)) {
+    int64_t offset = op.type == OpType::Slice ? op.attrs.split.at(0) : 0;
+    for (size_t j = 0; op.type == OpType::Split && j < o; ++j) offset += op.attrs.split.at(j);
+    return {offset + c0, offset + c1};
+  }
+  const int64_t out_channels = geometry_of(c.net.tensor(op.outputs[o])).channels;
+  if (in_channels >= out_channels) return {c0, c1};
+  return {0, in_channels};  // broadcast operand (a squeeze-excite scale): read whole by every tile
+}
+
+// One tile per element pack of output channels (how ncnn parallelises depthwise, pooling and
+// elementwise layers: `omp parallel for` over channels / elempack), for each output in turn.
 void channel_pack_tiles(const Ctx& c, KernelPlan& plan, int64_t flops_total, bool reads_weights) {
-  const Tensor& out = c.net.tensor(c.op.outputs.at(0));
-  const int64_t channels = out.shape.size() >= 2 ? out.shape[1] : 1;
-  const int64_t packs = ceil_div(channels, c.pack);
-  const int64_t out_per_channel = out.elements() / std::max<int64_t>(1, channels);
-  plan.tile_shape = fmt::format("C{}x{}", c.pack, out_per_channel);
-  for (int64_t p = 0; p < packs; ++p) {
-    const int64_t ch = std::min(c.pack, channels - p * c.pack);
-    WorkItem w;
-    w.flops = flops_total * ch / channels;
-    for (TensorId in : c.op.inputs) {
-      const Tensor& t = c.net.tensor(in);
-      const int64_t in_channels = t.shape.size() >= 2 ? t.shape[1] : 1;
-      // Broadcast operands (squeeze-excite scales) are read whole by every tile.
-      const int64_t share = in_channels >= channels ? ch : in_channels;
-      w.accesses.push_back({in, in_channels >= channels ? p : 0,
-                            t.elements() / std::max<int64_t>(1, in_channels) * share * c.elem, false});
-    }
-    if (reads_weights)
-      for (TensorId wt : c.op.weights) {
-        const Tensor& t = c.net.tensor(wt);
-        w.accesses.push_back({wt, p, t.elements() * ch / std::max<int64_t>(1, t.shape[0]) * c.elem, false});
+  int64_t total_channels = 0;
+  for (TensorId o : c.op.outputs) total_channels += geometry_of(c.net.tensor(o)).channels;
+  const auto out0 = geometry_of(c.net.tensor(c.op.outputs.at(0)));
+  plan.tile_shape = fmt::format("C{}xP{}", c.pack, out0.pixels);
+  int64_t block = 0;
+  for (size_t o = 0; o < c.op.outputs.size(); ++o) {
+    const auto og = geometry_of(c.net.tensor(c.op.outputs[o]));
+    for (int64_t c0 = 0; c0 < og.channels; c0 += c.pack, ++block) {
+      const int64_t c1 = std::min(og.channels, c0 + c.pack);
+      WorkItem w;
+      w.flops = flops_total * (c1 - c0) / total_channels;
+      for (size_t i = 0; i < c.op.inputs.size(); ++i) {
+        const auto [i0, i1] = input_channels(c, i, o, c0, c1);
+        if (i1 > i0)
+          w.accesses.push_back(region_access(c, c.op.inputs[i], i0, i1, 0,
+                                             geometry_of(c.net.tensor(c.op.inputs[i])).pixels, false));
       }
-    for (TensorId o : c.op.outputs) {
-      const Tensor& t = c.net.tensor(o);
-      const int64_t oc = t.shape.size() >= 2 ? t.shape[1] : 1;
-      w.accesses.push_back({o, p, t.elements() / std::max<int64_t>(1, oc) * std::min(ch, oc) * c.elem, true});
+      if (reads_weights)
+        for (TensorId wt : c.op.weights) {
+          const Tensor& t = c.net.tensor(wt);
+          w.accesses.push_back({wt, block, t.elements() * (c1 - c0) / std::max<int64_t>(1, t.shape[0]) * c.elem, false});
+        }
+      w.accesses.push_back(region_access(c, c.op.outputs[o], c0, c1, 0, og.pixels, true));
+      plan.items.push_back(std::move(w));
     }
-    plan.items.push_back(std::move(w));
   }
 }
 
@@ -115,20 +145,15 @@ void lower_conv(const Ctx& c, KernelPlan& plan, const OpCost& cost) {
     plan.workspace_bytes = K * group * N * c.elem;  // the im2col matrix of B
   }
   // Groups run one after another, each a GEMM; tiles of all groups share the pool.
-  const size_t before = plan.items.size();
-  for (int64_t g = 0; g < group; ++g) {
-    KernelPlan sub;
-    gemm_tiles(c, sub, M, N, K, 1, weights, c.op.inputs[0], c.op.outputs[0]);
-    for (auto& w : sub.items) {
-      for (auto& acc : w.accesses) acc.block = acc.block * group + g;  // distinct blocks per group
-      plan.items.push_back(std::move(w));
-    }
-    plan.tile_shape = sub.tile_shape;
-  }
+  const int64_t tiles_m_per_group = ceil_div(M, static_cast<int64_t>(c.engine.gemm_mr));
+  for (int64_t g = 0; g < group; ++g)
+    gemm_tiles(c, plan, M, N, K, weights, g * tiles_m_per_group,
+               GemmInput{c.op.inputs[0], g * (cin / group), (g + 1) * (cin / group), N}, c.op.outputs[0], g * M);
   // Epilogue arithmetic (bias, fused activations) spread over the tiles.
-  const int64_t gemm_flops = plan.total_flops();
-  const auto tiles = static_cast<int64_t>(plan.items.size() - before);
-  for (size_t i = before; i < plan.items.size(); ++i) plan.items[i].flops += (cost.flops - gemm_flops) / tiles;
+  const int64_t epilogue = cost.flops - plan.total_flops();
+  const auto tiles = static_cast<int64_t>(plan.items.size());
+  for (auto& w : plan.items) w.flops += epilogue / tiles;
+  plan.items.front().flops += epilogue % tiles;
 }
 
 }  // namespace
@@ -158,7 +183,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       plan.algorithm = batch == 1 ? "gemv" : "gemm";
       plan.layout = "NC";
       plan.efficiency = batch == 1 ? engine.elementwise_efficiency : engine.gemm_efficiency;
-      gemm_tiles(c, plan, M, batch, K, 1, op.weights.at(0), op.inputs[0], op.outputs[0]);
+      gemm_tiles(c, plan, M, batch, K, op.weights.at(0), 0, GemmInput{op.inputs[0], 0, K, batch}, op.outputs[0], 0);
       break;
     }
     case OpType::MatMul: {
@@ -168,7 +193,10 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       const int64_t batches = net.tensor(op.outputs[0]).elements() / (M * Nn);
       plan.algorithm = "gemm";
       plan.efficiency = engine.gemm_efficiency;
-      gemm_tiles(c, plan, M, Nn, K, batches, op.inputs[0], op.inputs[1], op.outputs[0]);
+      // Both operands are activations; batches run as one GEMM of batches x N columns.
+      gemm_tiles(c, plan, M, Nn * batches, K, op.inputs[0], 0,
+                 GemmInput{op.inputs[1], 0, geometry_of(net.tensor(op.inputs[1])).channels, Nn * batches},
+                 op.outputs[0], 0);
       break;
     }
     case OpType::MaxPool:

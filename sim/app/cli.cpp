@@ -1,5 +1,6 @@
 #include "sim/app/cli.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
@@ -176,6 +178,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--trace", o.trace_file, "write a Perfetto/Chrome trace");
   add_format(run, o, {"table", "json", "csv"});
 
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      fmt::print(err, "tilesim: error: unknown command '{}'; commands: {}\n", argv[1], fmt::join(commands, ", "));
+      return kBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -26,9 +26,13 @@ class BlockCache {
  public:
   explicit BlockCache(double capacity_bytes = 0) : capacity_(static_cast<int64_t>(capacity_bytes)) {}
 
-  // Looks the block up and makes it most recent; returns whether it hit. A block larger than the
-  // whole cache streams through without being kept.
-  bool access(const BlockKey& key, int64_t bytes);
+  struct Outcome {
+    bool hit = false;
+    int64_t written_back = 0;  // bytes of modified blocks this access evicted
+  };
+  // Looks the block up and makes it most recent; a write marks it modified. A block larger than
+  // the whole cache streams through without being kept.
+  Outcome access(const BlockKey& key, int64_t bytes, bool write = false);
   int64_t used() const { return used_; }
   int64_t capacity() const { return capacity_; }
 
@@ -36,8 +40,9 @@ class BlockCache {
   struct Entry {
     BlockKey key;
     int64_t bytes;
+    bool dirty;
   };
-  void evict_beyond_capacity();
+  int64_t evict_beyond_capacity();  // returns the modified bytes evicted
 
   int64_t capacity_;
   int64_t used_ = 0;

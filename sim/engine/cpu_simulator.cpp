@@ -10,6 +10,7 @@
 #include "hwmodels/config_error.hpp"
 #include "kernels/lowering.hpp"
 #include "sim/engine/block_cache.hpp"
+#include "sim/engine/canonical_blocks.hpp"
 #include "sim/engine/event_queue.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
@@ -99,7 +100,8 @@ class CpuSimulation {
     int64_t dynamic_next = 0;
     const int sharers = static_cast<int>(std::min<int64_t>(workers_, n));
 
-    const double start = now + engine_.wakeup_overhead;
+    // Each layer runs on its own clock from 0, so its time does not depend on where it sits.
+    const double start = engine_.wakeup_overhead;
     std::vector<double> busy(static_cast<size_t>(workers_), 0.0), compute(static_cast<size_t>(workers_), 0.0);
     std::vector<size_t> cursor(static_cast<size_t>(workers_), 0);
     for (int w = 0; w < workers_; ++w) events_.push(start, 0, w);
@@ -115,7 +117,7 @@ class CpuSimulation {
       }
       end = std::max(end, e.time);
       if (item < 0) continue;
-      const ItemTime t = time_item(plan.items[static_cast<size_t>(item)], plan, cores_[w], sharers);
+      const ItemTime t = time_item(net, plan.items[static_cast<size_t>(item)], plan, cores_[w], sharers);
       busy[w] += t.total;
       compute[w] += t.compute;
       r.energy_j += t.energy;
@@ -128,7 +130,7 @@ class CpuSimulation {
     r.imbalance_s = max_busy - mean_busy;
     r.compute_s = std::accumulate(compute.begin(), compute.end(), 0.0) / workers_;
     r.memory_s = mean_busy - r.compute_s;
-    r.latency_s = (end - now) + engine_.barrier_overhead;
+    r.latency_s = end + engine_.barrier_overhead;
     r.energy_j += static_power_ * r.latency_s;
     now += r.latency_s;
     const std::pair<double, const char*> parts[] = {
@@ -155,19 +157,43 @@ class CpuSimulation {
     return t;
   }
 
-  ItemTime time_item(const WorkItem& item, const KernelPlan& plan, const Worker& core, int sharers) {
+  // Walks the block down the hierarchy (private/cluster L2, shared L3, system cache), filling
+  // each level it missed. Returns the DRAM bytes it causes: a read that misses everywhere, and
+  // modified blocks the last level evicts. A write that misses allocates without reading DRAM
+  // (whole blocks are overwritten).
+  int64_t lookup(const Worker& core, const BlockKey& key, int64_t bytes, bool write, int64_t& l2, int64_t& l3,
+                 int64_t& slc) {
+    BlockCache* levels[] = {core.l2, soc_.l3 ? &l3_ : nullptr, soc_.memory.system_cache ? &slc_ : nullptr};
+    int64_t* served[] = {&l2, &l3, &slc};
+    BlockCache* last = core.l2;
+    for (BlockCache* c : levels)
+      if (c) last = c;
+    int64_t dram = 0;
+    for (int i = 0; i < 3; ++i) {
+      if (!levels[i]) continue;
+      const BlockCache::Outcome o = levels[i]->access(key, bytes, write);
+      if (levels[i] == last) dram += o.written_back;
+      if (o.hit || write) {
+        *served[i] += bytes;
+        return dram;
+      }
+    }
+    return dram + bytes;
+  }
+
+  ItemTime time_item(const Network& net, const WorkItem& item, const KernelPlan& plan, const Worker& core,
+                     int sharers) {
     const ClusterSpec& cl = *core.cluster;
     const CoreSpec& cs = cl.core;
     const double f = cl.frequency;
     const CacheSpec& l2spec = cs.l2 ? *cs.l2 : (cl.l2 ? *cl.l2 : cs.l1d);
     int64_t l1 = 0, l2 = 0, l3 = 0, slc = 0, dram = 0;
+    const int64_t elem = bytes_per_element(plan.precision);
     for (const DataAccess& a : item.accesses) {
-      const BlockKey key{a.tensor, a.block};
-      l1 += a.bytes;
-      if (core.l2->access(key, a.bytes)) l2 += a.bytes;
-      else if (soc_.l3 && l3_.access(key, a.bytes)) l3 += a.bytes;
-      else if (soc_.memory.system_cache && slc_.access(key, a.bytes)) slc += a.bytes;
-      else dram += a.bytes;
+      for_each_block(net.tensor(a.tensor), a, elem, [&](const BlockKey& key, int64_t bytes) {
+        l1 += bytes;
+        dram += lookup(core, key, bytes, a.write, l2, l3, slc);
+      });
     }
     ItemTime t;
     const double rate = cs.ops_per_cycle(plan.precision) * plan.efficiency * f;

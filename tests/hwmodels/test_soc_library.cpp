@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "hwmodels/soc_loader.hpp"
 
 using namespace tilesim;
@@ -40,7 +42,7 @@ TEST_CASE("every_shipped_core_gpu_and_memory_preset_resolves") {
       if (std::string(dir) == "cores") soc["cpu"]["clusters"]["c"]["core"] = name;
       if (std::string(dir) == "memories") soc["memory"] = name;
       if (std::string(dir) == "gpus") soc["gpu"] = name;
-      const auto tmp = fs::temp_directory_path() / ("tilesim_preset_" + name + ".yaml");
+      const auto tmp = fs::temp_directory_path() / ("tilesim_preset_" + std::to_string(::getpid()) + "_" + name + ".yaml");
       {
         std::ofstream out(tmp);
         out << soc;

@@ -1,0 +1,176 @@
+// End-to-end tests of the command line: what users' scripts rely on (CONTRACT.md).
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_harness.hpp"
+
+using tilesim::test::tilesim_cli;
+using nlohmann::json;
+
+TEST_CASE("run_without_arguments_simulates_mobilenet_v2_on_snapdragon855") {
+  const auto r = tilesim_cli({"run"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("mobilenet_v2 on snapdragon855 (ncnn, 4 threads on big cores, fp16)") != std::string::npos);
+  CHECK(r.out.find("latency") != std::string::npos);
+  CHECK(r.out.find("peak memory") != std::string::npos);
+}
+
+TEST_CASE("run_json_has_the_contract_keys_and_layers_add_up_to_the_total") {
+  const auto r = tilesim_cli({"run", "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  for (const char* k : {"model", "soc", "engine", "device", "threads", "cores", "precision", "total", "layers"})
+    CHECK(j.contains(k));
+  CHECK(j["model"] == "mobilenet_v2");
+  CHECK(j["soc"] == "snapdragon855");
+  CHECK(j["engine"] == "ncnn");
+  CHECK(j["device"] == "cpu");
+  CHECK(j["threads"] == 4);
+  CHECK(j["cores"] == "big");
+  CHECK(j["precision"] == "fp16");
+  for (const char* k : {"latency_ms", "energy_mj", "peak_memory_mib", "macs", "params"}) CHECK(j["total"].contains(k));
+  CHECK(j["total"]["macs"] == 300774272);
+  CHECK(j["total"]["params"] == 3504872);
+  double sum = 0;
+  for (const auto& l : j["layers"]) {
+    for (const char* k : {"name", "op", "algorithm", "macs", "latency_ms", "energy_mj", "bound"}) CHECK(l.contains(k));
+    const std::string bound = l["bound"];
+    CHECK((bound == "compute" || bound == "memory" || bound == "imbalance" || bound == "overhead"));
+    sum += l["latency_ms"].get<double>();
+  }
+  CHECK(sum == doctest::Approx(j["total"]["latency_ms"].get<double>()).epsilon(1e-9));
+  CHECK(j["total"]["latency_ms"].get<double>() > 0.5);
+  CHECK(j["total"]["energy_mj"].get<double>() > 0);
+}
+
+TEST_CASE("run_csv_has_a_row_per_layer_and_a_total") {
+  const auto r = tilesim_cli({"run", "--model", "resnet18", "--format", "csv"});
+  REQUIRE(r.status == 0);
+  std::istringstream lines(r.out);
+  std::string line, last;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    ++rows;
+    last = line;
+  }
+  CHECK(r.out.rfind("layer,op,algorithm,macs", 0) == 0);
+  CHECK(last.rfind("total,", 0) == 0);
+  CHECK(rows > 20);
+}
+
+TEST_CASE("run_options_change_the_simulation") {
+  auto latency = [](std::vector<std::string> extra) {
+    std::vector<std::string> args{"run", "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = tilesim_cli(args);
+    REQUIRE(r.status == 0);
+    return json::parse(r.out)["total"]["latency_ms"].get<double>();
+  };
+  const double base = latency({});
+  CHECK(latency({"--threads", "1"}) > base);
+  CHECK(latency({"--cores", "little"}) > base);
+  CHECK(latency({"--precision", "fp32"}) > base);
+  CHECK(latency({"--input", "1x3x160x160"}) < base);
+  CHECK(latency({"--set", "cpu.clusters.big.frequency=1.2GHz", "--set", "cpu.clusters.prime.frequency=1.2GHz"}) > base);
+}
+
+TEST_CASE("models_and_socs_list_every_contract_name") {
+  const auto m = tilesim_cli({"models", "--format", "json"});
+  REQUIRE(m.status == 0);
+  const json models = json::parse(m.out);
+  for (const char* name : {"alexnet", "vgg16", "googlenet", "resnet18", "resnet50", "squeezenet1_1", "mobilenet",
+                           "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "shufflenet",
+                           "shufflenet_v2_x1_0", "mnasnet1_0", "proxylessnas_mobile", "efficientnet_b0",
+                           "regnet_y_400mf", "densenet121"})
+    CHECK_MESSAGE(std::find(models.begin(), models.end(), name) != models.end(), name);
+  const auto s = tilesim_cli({"socs", "--format", "json"});
+  REQUIRE(s.status == 0);
+  const json socs = json::parse(s.out);
+  CHECK(std::find(socs.begin(), socs.end(), "snapdragon855") != socs.end());
+}
+
+TEST_CASE("info_json_matches_the_contract_example_for_resnet50") {
+  const auto r = tilesim_cli({"info", "--model", "resnet50", "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["model"] == "resnet50");
+  CHECK(j["input"] == json::array({1, 3, 224, 224}));
+  CHECK(j["total"]["macs"] == 4089184256);
+  CHECK(j["total"]["params"] == 25557032);
+  CHECK(j["total"]["layers"] == 73);
+  const json& conv1 = j["layers"][0];
+  CHECK(conv1["name"] == "conv1");
+  CHECK(conv1["op"] == "Conv");
+  CHECK(conv1["inputs"] == json::parse("[[1,3,224,224]]"));
+  CHECK(conv1["outputs"] == json::parse("[[1,64,112,112]]"));
+  CHECK(conv1["macs"] == 118013952);
+  CHECK(conv1["params"] == 9408 + 128);  // conv weights + the batch-norm folded into it
+  CHECK(conv1["attrs"] == json::parse(
+      R"({"kernel_shape": [7, 7], "strides": [2, 2], "pads": [3, 3, 3, 3], "dilations": [1, 1], "group": 1})"));
+}
+
+TEST_CASE("info_kernels_reports_algorithm_and_tiles_per_layer") {
+  const auto r = tilesim_cli({"info", "--model", "mobilenet_v2", "--kernels", "--engine", "ncnn", "--soc",
+                              "snapdragon855", "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  for (const auto& l : j["layers"]) {
+    CHECK(l.contains("algorithm"));
+    CHECK(l.contains("tiles"));
+  }
+  CHECK(j["layers"][1]["algorithm"] == "depthwise_direct_3x3s1");
+}
+
+TEST_CASE("info_input_changes_shapes") {
+  const auto r = tilesim_cli({"info", "--model", "resnet18", "--input", "1x3x112x112", "--format", "json"});
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["layers"][0]["outputs"] == json::parse("[[1,64,56,56]]"));
+}
+
+TEST_CASE("soc_show_prints_each_value_with_unit_and_source") {
+  const auto y = tilesim_cli({"soc", "show", "snapdragon855"});
+  REQUIRE(y.status == 0);
+  CHECK(y.out.find("frequency: 2.84GHz  # Qualcomm product brief") != std::string::npos);
+  const auto j = tilesim_cli({"soc", "show", "snapdragon855", "--format", "json", "--set",
+                              "cpu.clusters.big.frequency=2GHz"});
+  REQUIRE(j.status == 0);
+  const json big = json::parse(j.out)["cpu"]["clusters"]["big"];
+  CHECK(big["frequency"]["si"] == 2e9);
+  CHECK(big["frequency"]["unit"] == "Hz");
+  CHECK(big["core"]["l1d"]["size"]["si"] == 65536);
+  CHECK(!big["core"]["l1d"]["size"]["source"].get<std::string>().empty());
+}
+
+TEST_CASE("bad_input_exits_2_with_one_clear_message") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const Case cases[] = {
+      {{"run", "--model", "resnet51"}, "unknown model 'resnet51' (did you mean 'resnet50'?)"},
+      {{"run", "--soc", "snapdragon856"}, "unknown SoC 'snapdragon856'"},
+      {{"run", "--engine", "ncnnn"}, "unknown engine 'ncnnn'"},
+      {{"run", "--set", "cpu.clusters.big.frequncy=2GHz"}, "frequncy"},
+      {{"run", "--set", "memory.bandwidth=fast"}, "memory.bandwidth"},
+      {{"run", "--input", "1x3x0x224"}, "--input 1x3x0x224"},
+      {{"run", "--input", "banana"}, "--input banana"},
+      {{"run", "--model", "alexnet", "--input", "1x3x16x16"}, "alexnet cannot take this input"},
+      {{"run", "--threads", "0"}, "threads"},
+      {{"run", "--cores", "medium"}, "medium"},
+      {{"run", "--model", "net.onnx"}, "net.onnx"},
+      {{"run", "--soc", "/nonexistent.yaml"}, "/nonexistent.yaml: no such file"},
+      {{"frobnicate"}, "frobnicate"},
+      {{"info"}, "--model"},
+  };
+  for (const auto& c : cases) {
+    const auto r = tilesim_cli(c.args);
+    INFO(c.args.back() << " -> " << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(c.message) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+}
