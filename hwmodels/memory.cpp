@@ -7,9 +7,10 @@ const std::vector<Field<MemorySpec>>& MemorySpec::fields() {
   static const std::vector<Field<M>> f{
       {{"type", Unit::count, "DRAM standard", std::nullopt, "", 0, 0, false,
         {"lpddr3", "lpddr4", "lpddr4x", "lpddr5", "lpddr5x", "ddr3", "ddr4", "ddr5"}, true}, &M::type},
-      {{"channels", Unit::count, "independent channels", std::nullopt, "", 1, 32, true}, &M::channels},
-      {{"channel_width", Unit::bits, "data bits per channel", std::nullopt, "", 8, 128, true}, &M::channel_width},
-      {{"data_rate", Unit::transfers, "transfers per second per pin", std::nullopt, "", 1e8, 2e10}, &M::data_rate},
+      {{"channels", Unit::count, "independent channels (0 when only bandwidth is known)", 0.0, "", 0, 32, true},
+       &M::channels},
+      {{"channel_width", Unit::bits, "data bits per channel", 0.0, "", 0, 128, true}, &M::channel_width},
+      {{"data_rate", Unit::transfers, "transfers per second per pin", 0.0, "", 0, 2e10}, &M::data_rate},
       {{"efficiency", Unit::ratio, "fraction of peak bandwidth streaming code achieves", 0.7, "", 0.05, 1},
        &M::efficiency},
       {{"latency", Unit::seconds, "idle load-to-use latency", 100e-9, "", 1e-9, 1e-6}, &M::latency},

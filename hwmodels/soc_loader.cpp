@@ -42,6 +42,7 @@ std::vector<std::string> builtin_socs() {
   if (fs::is_directory(dir))
     for (const auto& e : fs::directory_iterator(dir))
       if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  if (std::find(names.begin(), names.end(), "host") == names.end()) names.push_back("host");
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -56,6 +57,9 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
       throw ConfigError(fmt::format("unknown SoC '{}'{}; `tilesim socs` lists them", name_or_path,
                                     hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
+    if (name_or_path == "host" &&
+        !fs::is_regular_file(fs::path(data_root()) / "configs" / "socs" / "host.yaml"))
+      throw ConfigError("host has not been probed on this machine: run `tilesim probe-host` (scripts/setup.sh does)");
     YAML::Node scalar(name_or_path);
     return resolve(scalar, SocSpec::section(), NodeOrigin{"--soc", ""}, 0);
   }
@@ -136,6 +140,9 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
   if (!tree["memory"]) throw ConfigError(located(origin, -1, -1, "memory", "missing required memory"));
   read_fields(tree["memory"], MemorySpec::fields(), soc.memory, NodeOrigin{origin, "memory"});
   soc.memory.system_cache = parse_optional_cache(tree["memory"], "system_cache", NodeOrigin{origin, "memory"});
+  if (soc.memory.peak_bandwidth() <= 0)
+    throw ConfigError(located(origin, -1, -1, "memory",
+                              "needs a bandwidth, or channels, channel_width and data_rate to derive it"));
   if (const YAML::Node g = tree["gpu"]) {
     const NodeOrigin at{origin, "gpu"};
     GpuSpec gpu;

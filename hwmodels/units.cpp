@@ -1,5 +1,6 @@
 #include "hwmodels/units.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -96,14 +97,14 @@ std::optional<double> parse_quantity(std::string_view text, Unit unit, std::stri
 }
 
 std::string format_quantity(double value, Unit unit) {
-  for (const Suffix& s : suffixes(unit)) {
-    if (s.text == "%" ) continue;
-    // Binary suffixes for sizes that are whole multiples; otherwise the largest that keeps value >= 1.
-    if (std::fabs(value) >= s.scale || s.scale == 1) {
+  std::vector<Suffix> by_scale = suffixes(unit);
+  std::stable_sort(by_scale.begin(), by_scale.end(), [](const Suffix& a, const Suffix& b) { return a.scale > b.scale; });
+  for (const Suffix& s : by_scale) {
+    if (s.text == "%") continue;
+    // The largest suffix that keeps the number >= 1; binary suffixes only for whole multiples.
+    if (std::fabs(value) >= s.scale || s.scale == by_scale.back().scale) {
       const double v = value / s.scale;
-      if ((unit == Unit::bytes || unit == Unit::bandwidth) && s.text.find('i') != std::string_view::npos &&
-          std::fabs(v - std::round(v)) > 1e-9)
-        continue;
+      if (s.text.find('i') != std::string_view::npos && std::fabs(v - std::round(v)) > 1e-9) continue;
       return fmt::format("{:g}{}", v, s.text);
     }
   }

@@ -26,3 +26,6 @@ werror=OFF
 [ -n "${CI:-}" ] && werror=ON
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTILESIM_WERROR="$werror"
 cmake --build build -j "$(nproc)"
+
+# `host` is measured, not written: describe this machine as an SoC (configs/socs/host.yaml).
+build/tilesim probe-host

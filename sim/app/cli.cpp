@@ -11,8 +11,10 @@
 #include <fmt/ranges.h>
 
 #include "hwmodels/config_error.hpp"
+#include "hwmodels/host_probe.hpp"
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
+#include "sim/app/atomic_file.hpp"
 #include "sim/app/model_source.hpp"
 #include "sim/app/reports.hpp"
 #include "sim/app/text_table.hpp"
@@ -134,6 +136,21 @@ int cmd_run(const Options& o, std::ostream& out) {
   return 0;
 }
 
+int cmd_probe_host(const Options& o, std::ostream& out) {
+  const std::string path = o.out_file.empty() ? fmt::format("{}/configs/socs/host.yaml", data_root()) : o.out_file;
+  const HostProbe p = probe_host();
+  write_file_atomically(path, host_yaml(p));
+  out << fmt::format("{}: {} cores, clock {:.2f}-{:.2f} GHz, FP32 {:.1f} GFLOP/s per core (AVX2 {:.1f}, AVX-512 {:.1f}), "
+                     "DRAM read {:.1f} GB/s (1 thread) / {:.1f} GB/s (all)\n",
+                     path, p.cores, p.frequency_before / 1e9, p.frequency_after / 1e9,
+                     std::max(p.fp32_flops_avx2, p.fp32_flops_avx512) / 1e9, p.fp32_flops_avx2 / 1e9,
+                     p.fp32_flops_avx512 / 1e9, p.dram_bandwidth_1t / 1e9, p.dram_bandwidth_all / 1e9);
+  for (const auto& c : p.caches)
+    out << fmt::format("  L{} {:>8}: {:.1f} GB/s read by one core\n", c.level, format_quantity(c.size, Unit::bytes),
+                       c.bandwidth_1t / 1e9);
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -152,6 +169,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   show->add_option("soc", o.soc_name, "built-in SoC name or YAML file")->required();
   show->add_option("--set", o.sets, "override one value: dotted.key=VALUE");
   add_format(show, o, {"yaml", "json"});
+  auto* format_ref = soc->add_subcommand("format", "print the description format reference (docs/soc-format.md)");
+
+  auto* probe = app.add_subcommand("probe-host", "measure this machine and write configs/socs/host.yaml");
+  probe->add_option("--out", o.out_file, "write the description here instead");
 
   auto* info = app.add_subcommand("info", "per-layer shapes, MACs and parameters of a model");
   info->add_option("--model", o.model, "built-in model name")->required();
@@ -203,7 +224,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*models) return cmd_models(o, out);
     if (*socs) return cmd_socs(o, out);
     if (*show) return cmd_soc_show(o, out);
+    if (*format_ref) {
+      print_soc_format_reference(out);
+      return 0;
+    }
     if (*info) return cmd_info(o, out);
+    if (*probe) return cmd_probe_host(o, out);
     if (*run) return cmd_run(o, out);
   } catch (const ConfigError& e) {
     fmt::print(err, "tilesim: error: {}\n", e.what());

@@ -31,4 +31,7 @@ void print_run_csv(const RunResult& r, std::ostream& out);
 nlohmann::json soc_json(const YAML::Node& tree);
 void print_soc_yaml(const YAML::Node& tree, std::ostream& out);
 
+// docs/soc-format.md: every section and parameter of a description, from the declarations.
+void print_soc_format_reference(std::ostream& out);
+
 }  // namespace tilesim

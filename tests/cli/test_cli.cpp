@@ -174,3 +174,23 @@ TEST_CASE("bad_input_exits_2_with_one_clear_message") {
     CHECK(r.out.empty());
   }
 }
+
+TEST_CASE("every_contract_soc_resolves_and_runs") {
+  const auto s = tilesim_cli({"socs", "--format", "json"});
+  const json socs = json::parse(s.out);
+  for (const char* name :
+       {"snapdragon410", "snapdragon660", "snapdragon675", "snapdragon765g", "snapdragon810", "snapdragon821",
+        "snapdragon835", "snapdragon855", "snapdragon865", "snapdragon888", "snapdragon8gen2", "kirin970",
+        "kirin990", "dimensity9300", "rk3399", "rk3566", "rk3568", "rk3588", "bcm2837", "bcm2711", "bcm2712",
+        "a311d", "jetson-nano", "jetson-tx1", "jetson-tx2", "jetson-xavier", "jetson-orin-nano", "host"}) {
+    INFO(name);
+    CHECK(std::find(socs.begin(), socs.end(), name) != socs.end());
+    if (std::string(name) == "host" && tilesim_cli({"soc", "show", "host"}).status != 0) {
+      MESSAGE("host not probed on this machine (scripts/setup.sh runs `tilesim probe-host`): skipped");
+      continue;
+    }
+    const auto r = tilesim_cli({"run", "--soc", name, "--model", "squeezenet1_1", "--format", "json"});
+    CHECK(r.status == 0);
+    if (r.status == 0) CHECK(json::parse(r.out)["total"]["latency_ms"].get<double>() > 0);
+  }
+}
