@@ -84,6 +84,9 @@ YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& w
     } else if (const ParamDecl* p = s.param(key)) {
       check_param(kv.second, *p, at);
       out[key] = YAML::Clone(kv.second);
+    } else if (const TableDecl* t = s.table(key)) {
+      check_table(kv.second, *t, at);
+      out[key] = YAML::Clone(kv.second);  // a table replaces the one it overrides, whole
     } else if (const Section* child = s.child(key)) {
       out[key] = merge(resolve(kv.second, *child, at, depth), out[key]);
     } else if (s.named_items) {

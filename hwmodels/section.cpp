@@ -14,6 +14,12 @@ const ParamDecl* Section::param(const std::string& key) const {
   return nullptr;
 }
 
+const TableDecl* Section::table(const std::string& key) const {
+  for (const auto& t : tables)
+    if (t.key == key) return &t;
+  return nullptr;
+}
+
 const Section* Section::child(const std::string& key) const {
   for (const auto& [k, s] : children)
     if (k == key) return s;
@@ -25,6 +31,7 @@ std::vector<std::string> Section::keys() const {
   if (!preset_dir.empty()) out.push_back("base");
   for (const auto& p : params) out.push_back(p.key);
   for (const auto& [k, s] : children) out.push_back(k);
+  for (const auto& t : tables) out.push_back(t.key);
   return out;
 }
 
@@ -76,6 +83,22 @@ double check_param(const YAML::Node& raw, const ParamDecl& decl, const NodeOrigi
                             std::isinf(decl.max) ? "inf" : format_quantity(decl.max, decl.unit)));
   if (decl.integral && std::floor(*v) != *v) return fail(fmt::format("{} must be a whole number", text));
   return *v;
+}
+
+std::vector<std::pair<double, double>> check_table(const YAML::Node& node, const TableDecl& decl,
+                                                   const NodeOrigin& where) {
+  if (!node.IsMap() || node.size() == 0)
+    throw ConfigError(located(where.file, node.Mark().line, node.Mark().column, where.path,
+                              "expected a map of " + decl.meaning));
+  const ParamDecl key_decl{decl.key, decl.key_unit, decl.meaning, std::nullopt, "", 0};
+  const ParamDecl value_decl{decl.key, decl.value_unit, decl.meaning, std::nullopt, "", 0};
+  std::vector<std::pair<double, double>> rows;
+  for (const auto& kv : node) {
+    const NodeOrigin at{where.file, where.path + "." + kv.first.Scalar()};
+    rows.emplace_back(check_param(kv.first, key_decl, at), check_param(kv.second, value_decl, at));
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
 }
 
 }  // namespace tilesim

@@ -13,6 +13,14 @@
 
 namespace tilesim {
 
+// A table of values keyed by a quantity, e.g. operating points: frequency -> voltage.
+struct TableDecl {
+  std::string key;
+  Unit key_unit;
+  Unit value_unit;
+  std::string meaning;
+};
+
 struct Section {
   std::string name;         // "core", "cache", ...
   std::string meaning;
@@ -20,8 +28,10 @@ struct Section {
   std::vector<std::pair<std::string, const Section*>> children;  // fixed sub-sections
   const Section* named_items = nullptr;  // a map of user-named items (clusters by name)
   std::string preset_dir;   // configs/<dir>/: a string value names a preset, a map may say base:
+  std::vector<TableDecl> tables;
 
   const ParamDecl* param(const std::string& key) const;
+  const TableDecl* table(const std::string& key) const;
   const Section* child(const std::string& key) const;
   std::vector<std::string> keys() const;  // every key valid in this section
 };
@@ -40,6 +50,10 @@ std::string value_source(const YAML::Node& node);
 // Checks one parameter value against its declaration; returns the value in SI units
 // (0 for text; 1/0 for flags). Throws ConfigError naming the file, line and key.
 double check_param(const YAML::Node& node, const ParamDecl& decl, const NodeOrigin& where);
+
+// Checks a table (a map of quantity to quantity) and returns its entries in SI units, sorted by key.
+std::vector<std::pair<double, double>> check_table(const YAML::Node& node, const TableDecl& decl,
+                                                   const NodeOrigin& where);
 
 // Keys every section accepts besides its declared ones.
 bool is_metadata_key(const std::string& key);

@@ -125,6 +125,16 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
     ClusterSpec c;
     c.name = kv.first.as<std::string>();
     read_fields(kv.second, ClusterSpec::fields(), c, at);
+    if (const YAML::Node opp = kv.second["operating_points"]) {
+      c.operating_points = check_table(opp, *ClusterSpec::section().table("operating_points"),
+                                       NodeOrigin{origin, at.path + ".operating_points"});
+      if (c.voltage > 0)
+        throw ConfigError(located(origin, -1, -1, at.path + ".voltage",
+                                  "give either voltage or operating_points (which derive it), not both"));
+      c.voltage = c.voltage_at(c.frequency);
+    }
+    if (c.voltage <= 0)
+      throw ConfigError(located(origin, -1, -1, at.path + ".voltage", "missing required value (voltage or operating_points)"));
     const YAML::Node core = kv.second["core"];
     const NodeOrigin core_at{origin, at.path + ".core"};
     if (!core) throw ConfigError(located(origin, -1, -1, core_at.path, "missing required core type"));

@@ -207,8 +207,10 @@ class CpuSimulation {
     t.total = std::max(t.compute, mem);
     if (!cs.out_of_order) t.total += kInOrderExposedFraction * std::min(t.compute, mem);
     t.dram_bytes = dram;
-    t.energy = item.flops * cs.energy_per_op(plan.precision) + l1 * cs.l1d.energy_per_byte +
-               l2 * l2spec.energy_per_byte + dram * soc_.memory.energy_per_byte;
+    // The core, its L1 and L2 sit in the cluster's voltage domain; shared levels and DRAM do not.
+    t.energy = cl.energy_scale() * (item.flops * cs.energy_per_op(plan.precision) + l1 * cs.l1d.energy_per_byte +
+                                    l2 * l2spec.energy_per_byte) +
+               dram * soc_.memory.energy_per_byte;
     if (soc_.l3) t.energy += l3 * soc_.l3->energy_per_byte;
     if (soc_.memory.system_cache) t.energy += slc * soc_.memory.system_cache->energy_per_byte;
     return t;

@@ -40,7 +40,7 @@ const char* kMinimal =
     "name: tiny\n"
     "cpu:\n"
     "  clusters:\n"
-    "    big: {kind: big, count: 2, frequency: 2GHz, core: cortex-a76}\n"
+    "    big: {kind: big, count: 2, frequency: 2GHz, voltage: 0.9V, core: cortex-a76}\n"
     "memory: lpddr4x-2133\n";
 
 }  // namespace
@@ -100,7 +100,7 @@ TEST_CASE("a_wrong_unit_names_file_line_and_key") {
 }
 
 TEST_CASE("a_value_out_of_range_is_rejected") {
-  TempYaml f("cpu:\n  clusters:\n    big: {kind: big, count: 0, frequency: 2GHz, core: cortex-a76}\nmemory: lpddr4x-2133\n");
+  TempYaml f("cpu:\n  clusters:\n    big: {kind: big, count: 0, frequency: 2GHz, voltage: 0.9V, core: cortex-a76}\nmemory: lpddr4x-2133\n");
   CHECK(error_of(f.str()).find("out of range") != std::string::npos);
 }
 
@@ -112,11 +112,31 @@ TEST_CASE("a_missing_required_value_is_an_error_not_a_default") {
 }
 
 TEST_CASE("an_unknown_preset_suggests_the_nearest") {
-  TempYaml f("cpu:\n  clusters:\n    big: {kind: big, count: 2, frequency: 2GHz, core: cortx-a76}\nmemory: lpddr4x-2133\n");
+  TempYaml f("cpu:\n  clusters:\n    big: {kind: big, count: 2, frequency: 2GHz, voltage: 0.9V, core: cortx-a76}\nmemory: lpddr4x-2133\n");
   CHECK(error_of(f.str()).find("cortex-a76") != std::string::npos);
 }
 
 TEST_CASE("an_unknown_soc_name_is_an_error") {
   CHECK(error_of("snapdragon856").find("snapdragon855") != std::string::npos);
   CHECK(error_of("/nonexistent/soc.yaml").find("no such file") != std::string::npos);
+}
+
+TEST_CASE("operating_points_give_the_voltage_at_the_clock_and_scale_dynamic_energy") {
+  TempYaml f("cpu:\n  clusters:\n    big:\n      kind: big\n      count: 1\n      frequency: 1.5GHz\n"
+             "      operating_points: {1GHz: 0.6V, 2GHz: 0.9V}\n      core: cortex-a76\nmemory: lpddr4x-2133\n");
+  const SocSpec soc = load_soc(f.str());
+  const ClusterSpec& c = soc.clusters[0];
+  CHECK(c.voltage == doctest::Approx(0.75));
+  CHECK(c.energy_scale() == doctest::Approx((0.75 / 0.9) * (0.75 / 0.9)));
+  CHECK(load_soc(f.str(), {"cpu.clusters.big.frequency=3GHz"}).clusters[0].voltage == doctest::Approx(0.9));
+  CHECK(load_soc(f.str(), {"cpu.clusters.big.frequency=2GHz"}).clusters[0].energy_scale() == doctest::Approx(1.0));
+}
+
+TEST_CASE("voltage_and_operating_points_together_are_an_error") {
+  TempYaml f("cpu:\n  clusters:\n    big: {kind: big, count: 1, frequency: 1GHz, voltage: 0.7V,"
+             " operating_points: {1GHz: 0.6V}, core: cortex-a76}\nmemory: lpddr4x-2133\n");
+  CHECK(error_of(f.str()).find("either voltage or operating_points") != std::string::npos);
+  TempYaml g("cpu:\n  clusters:\n    big: {kind: big, count: 1, frequency: 1GHz,"
+             " operating_points: {1GHz: 0.6GB}, core: cortex-a76}\nmemory: lpddr4x-2133\n");
+  CHECK(error_of(g.str()).find("operating_points.1GHz") != std::string::npos);
 }

@@ -38,7 +38,7 @@ TEST_CASE("every_shipped_core_gpu_and_memory_preset_resolves") {
       // A one-cluster SoC around each core preset, or the preset itself as memory/GPU.
       const std::string name = e.path().stem().string();
       YAML::Node soc = YAML::Load(
-          "cpu: {clusters: {c: {kind: big, count: 1, frequency: 1GHz, core: cortex-a55}}}\nmemory: lpddr4x-2133\n");
+          "cpu: {clusters: {c: {kind: big, count: 1, frequency: 1GHz, voltage: 0.8V, core: cortex-a55}}}\nmemory: lpddr4x-2133\n");
       if (std::string(dir) == "cores") soc["cpu"]["clusters"]["c"]["core"] = name;
       if (std::string(dir) == "memories") soc["memory"] = name;
       if (std::string(dir) == "gpus") soc["gpu"] = name;
