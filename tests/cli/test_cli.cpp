@@ -194,3 +194,12 @@ TEST_CASE("every_contract_soc_resolves_and_runs") {
     if (r.status == 0) CHECK(json::parse(r.out)["total"]["latency_ms"].get<double>() > 0);
   }
 }
+
+TEST_CASE("docs_soc_format_is_generated_from_the_declarations") {
+  const auto r = tilesim_cli({"soc", "format"});
+  REQUIRE(r.status == 0);
+  std::ifstream in(std::string(TILESIM_SOURCE_DIR) + "/docs/soc-format.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  CHECK_MESSAGE(doc.str() == r.out, "docs/soc-format.md is stale: run build/tilesim soc format > docs/soc-format.md");
+}
