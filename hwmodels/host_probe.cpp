@@ -103,11 +103,11 @@ __attribute__((target("avx2"))) double read_bandwidth(size_t bytes, double total
   return best;
 }
 
-double read_bandwidth_all_threads(size_t bytes_per_thread, int threads) {
+double read_bandwidth_all_threads(size_t bytes_per_thread, int threads, double total) {
   std::vector<double> bw(static_cast<size_t>(threads));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] { bw[static_cast<size_t>(t)] = read_bandwidth(bytes_per_thread, 2e9); });
+    pool.emplace_back([&, t] { bw[static_cast<size_t>(t)] = read_bandwidth(bytes_per_thread, total); });
   for (auto& th : pool) th.join();
   return std::accumulate(bw.begin(), bw.end(), 0.0);
 }
@@ -144,11 +144,14 @@ HostProbe probe_host() {
   double largest = 0;
   for (auto& c : p.caches) {
     c.bandwidth_1t = read_bandwidth(static_cast<size_t>(c.size / 2), 4e9);
+    // Private levels: each core its own half-size buffer; shared levels: the half split between cores.
+    const bool shared = c.level >= 3;
+    c.bandwidth_all = read_bandwidth_all_threads(static_cast<size_t>(c.size / 2 / (shared ? p.cores : 1)), p.cores, 4e9);
     largest = std::max(largest, c.size);
   }
   const auto dram_buffer = static_cast<size_t>(std::max(4 * largest, 256e6));
   p.dram_bandwidth_1t = read_bandwidth(dram_buffer, 2e9);
-  p.dram_bandwidth_all = read_bandwidth_all_threads(dram_buffer / static_cast<size_t>(p.cores), p.cores);
+  p.dram_bandwidth_all = read_bandwidth_all_threads(dram_buffer / static_cast<size_t>(p.cores), p.cores, 2e9);
   p.frequency_after = estimate_frequency();
   return p;
 }
@@ -182,11 +185,12 @@ std::string host_yaml(const HostProbe& p) {
   auto cache_yaml = [&](const ProbedCache& c, int indent) {
     const std::string pad(static_cast<size_t>(indent), ' ');
     return fmt::format(
-        "{}source: \"{}: size, ways and line from sysfs; bandwidth one core reading a buffer of half the size\"\n"
+        "{}source: \"{}: size, ways and line from sysfs; read bandwidth {:.1f} GB/s with one core, {:.1f} GB/s with all "
+        "{} (buffers of half the size)\"\n"
         "{}size: {}\n{}associativity: {}\n{}line: {}B\n"
         "{}latency: {{value: {}cycles, source: \"estimate: typical for this level on current x86 cores\"}}\n"
         "{}bandwidth: {:.1f}B\n{}energy_per_byte: {{value: {}, source: \"estimate\"}}\n",
-        pad, measured, pad, format_quantity(c.size, Unit::bytes), pad, c.associativity, pad, c.line, pad,
+        pad, measured, c.bandwidth_1t / 1e9, c.bandwidth_all / 1e9, p.cores, pad, format_quantity(c.size, Unit::bytes), pad, c.associativity, pad, c.line, pad,
         c.level == 1 ? 5 : c.level == 2 ? 14 : 50, pad, std::max(1.0, c.bandwidth_1t / f), pad,
         energy[std::min(c.level, 3) - 1]);
   };

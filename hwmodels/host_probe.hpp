@@ -12,7 +12,8 @@ namespace tilesim {
 struct ProbedCache {
   int level = 0;
   double size = 0, associativity = 0, line = 64;
-  double bandwidth_1t = 0;  // bytes/s one core reads from a buffer half this level's size
+  double bandwidth_1t = 0;   // bytes/s one core reads from a buffer half this level's size
+  double bandwidth_all = 0;  // bytes/s all cores together, each on its own such buffer
 };
 
 struct HostProbe {

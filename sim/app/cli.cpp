@@ -146,8 +146,8 @@ int cmd_probe_host(const Options& o, std::ostream& out) {
                      std::max(p.fp32_flops_avx2, p.fp32_flops_avx512) / 1e9, p.fp32_flops_avx2 / 1e9,
                      p.fp32_flops_avx512 / 1e9, p.dram_bandwidth_1t / 1e9, p.dram_bandwidth_all / 1e9);
   for (const auto& c : p.caches)
-    out << fmt::format("  L{} {:>8}: {:.1f} GB/s read by one core\n", c.level, format_quantity(c.size, Unit::bytes),
-                       c.bandwidth_1t / 1e9);
+    out << fmt::format("  L{} {:>8}: read {:.1f} GB/s by one core, {:.1f} GB/s by all\n", c.level,
+                       format_quantity(c.size, Unit::bytes), c.bandwidth_1t / 1e9, c.bandwidth_all / 1e9);
   return 0;
 }
 
