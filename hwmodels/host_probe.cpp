@@ -170,6 +170,7 @@ std::string host_yaml(const HostProbe& p) {
       "source: \"{}\"\n"
       "cpu:\n  clusters:\n    big:\n      kind: big\n      count: {}\n"
       "      frequency: {{value: {:.3f}GHz, source: \"{}: dependent add chain, mean of before ({:.3f} GHz) and after ({:.3f} GHz) the probe\"}}\n"
+      "      voltage: {{value: 1.1V, source: \"estimate: not observable from inside a VM; server cores run ~0.9-1.3 V\"}}\n"
       "      static_power_per_core: {{value: 1W, source: \"estimate for a server core; range 0.5-3 W\"}}\n"
       "      core:\n"
       "        isa: {}\n        out_of_order: true\n        simd_width: {}bit\n        fma_pipes: 2\n"
