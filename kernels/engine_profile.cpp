@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "hwmodels/config_error.hpp"
 #include "hwmodels/config_tree.hpp"
 #include "hwmodels/soc_loader.hpp"
 
@@ -22,30 +23,65 @@ DataType EngineProfile::auto_precision(const CoreSpec& core) const {
   return DataType::fp32;
 }
 
+const ConvRule& EngineProfile::conv_rule(const ConvShape& shape) const {
+  for (const ConvRule& r : conv_rules)
+    if (r.matches(shape)) return r;
+  throw ConfigError(fmt::format("engine '{}': no conv_rules entry matches a {}x{} stride-{} convolution with {} groups; "
+                                "end the rules with one that matches everything",
+                                name, shape.kernel_h, shape.kernel_w, shape.stride, shape.groups));
+}
+
+int64_t EngineProfile::mr(DataType t) const {
+  return static_cast<int64_t>(t == DataType::fp16 && gemm_mr_fp16 > 0 ? gemm_mr_fp16 : gemm_mr);
+}
+int64_t EngineProfile::nr(DataType t) const {
+  return static_cast<int64_t>(t == DataType::fp16 && gemm_nr_fp16 > 0 ? gemm_nr_fp16 : gemm_nr);
+}
+int64_t EngineProfile::pack(DataType t) const {
+  return static_cast<int64_t>(t == DataType::fp16 ? pack_fp16 : pack_fp32);
+}
+
 const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
   using E = EngineProfile;
   auto flag = [](const char* key, const char* meaning, bool def) {
     return ParamDecl{key, Unit::count, meaning, def ? 1.0 : 0.0, "", 0, 1, false, {}, false, true};
   };
+  auto text = [](const char* key, const char* meaning, const char* def, std::vector<std::string> choices) {
+    return ParamDecl{key, Unit::count, meaning, std::nullopt, def, 0, 0, false, std::move(choices), true};
+  };
   static const std::vector<Field<E>> f{
-      {{"precision_armv82", Unit::count, "precision of --precision auto on ARMv8.2+ cores", std::nullopt, "", 0, 0,
-        false, {"fp16", "fp32"}, true}, &E::precision_armv82},
-      {{"partition", Unit::count, "how a layer's tiles are split over threads", std::nullopt, "", 0, 0, false,
-        {"static", "dynamic"}, true}, &E::partition},
-      {{"barrier_overhead", Unit::seconds, "cost of the barrier ending each layer", std::nullopt, "", 0, 1e-3},
+      {text("target", "what the engine runs on", "", {"cpu", "gpu"}), &E::target},
+      {text("layout", "activation layout", "", {"nchw_packed", "nhwc", "nchw_blocked"}), &E::layout},
+      {text("precision_armv82", "CPU: precision of --precision auto on ARMv8.2+ cores", "fp32", {"fp16", "fp32"}),
+       &E::precision_armv82},
+      {text("gpu_precision", "GPU: precision of --precision auto", "fp16", {"fp16", "fp32"}), &E::gpu_precision},
+      {text("partition", "how a parallel loop's tiles are split over threads", "static", {"static", "tile2d", "dynamic"}),
+       &E::partition},
+      {{"tiles_per_thread", Unit::count, "tile2d: tiles each thread should get", 1.0, "", 1, 64}, &E::tiles_per_thread},
+      {{"barrier_overhead", Unit::seconds, "cost of the barrier ending each parallel loop", 0.0, "", 0, 1e-3},
        &E::barrier_overhead},
-      {{"wakeup_overhead", Unit::seconds, "cost of waking worker threads for a layer", std::nullopt, "", 0, 1e-3},
+      {{"wakeup_overhead", Unit::seconds, "cost of waking worker threads for a layer", 0.0, "", 0, 1e-3},
        &E::wakeup_overhead},
-      {{"gemm_mr", Unit::count, "micro-kernel rows (output channels)", std::nullopt, "", 1, 64, true}, &E::gemm_mr},
-      {{"gemm_nr", Unit::count, "micro-kernel columns (output pixels)", std::nullopt, "", 1, 64, true}, &E::gemm_nr},
+      {{"gemm_mr", Unit::count, "fp32 micro-kernel rows", 8.0, "", 1, 64, true}, &E::gemm_mr},
+      {{"gemm_nr", Unit::count, "fp32 micro-kernel columns", 8.0, "", 1, 64, true}, &E::gemm_nr},
+      {{"gemm_mr_fp16", Unit::count, "fp16 micro-kernel rows (0 = as fp32)", 0.0, "", 0, 64, true}, &E::gemm_mr_fp16},
+      {{"gemm_nr_fp16", Unit::count, "fp16 micro-kernel columns (0 = as fp32)", 0.0, "", 0, 64, true},
+       &E::gemm_nr_fp16},
+      {flag("im2col_workspace", "im2col materialises the B matrix in a workspace", true), &E::im2col_workspace},
       {{"gemm_efficiency", Unit::ratio, "fraction of peak the GEMM inner loop reaches", std::nullopt, "", 0.05, 1},
        &E::gemm_efficiency},
       {{"depthwise_efficiency", Unit::ratio, "fraction of peak direct depthwise loops reach", std::nullopt, "", 0.05,
         1}, &E::depthwise_efficiency},
-      {{"elementwise_efficiency", Unit::ratio, "fraction of peak pooling and elementwise loops reach", std::nullopt,
-        "", 0.01, 1}, &E::elementwise_efficiency},
+      {{"elementwise_efficiency", Unit::ratio, "fraction of peak pooling, elementwise and transform loops reach",
+        std::nullopt, "", 0.01, 1}, &E::elementwise_efficiency},
       {{"pack_fp32", Unit::count, "channels per element pack in fp32", 4.0, "", 1, 64, true}, &E::pack_fp32},
       {{"pack_fp16", Unit::count, "channels per element pack in fp16", 8.0, "", 1, 64, true}, &E::pack_fp16},
+      {{"gpu_local_size", Unit::count, "GPU: invocations per workgroup", 64.0, "", 1, 1024, true}, &E::gpu_local_size},
+      {{"gpu_outputs_per_invocation", Unit::count, "GPU: output elements one invocation computes", 4.0, "", 1, 64,
+        true}, &E::gpu_outputs_per_invocation},
+      {{"gpu_registers_per_invocation", Unit::count, "GPU: 32-bit registers one invocation holds", 32.0, "", 1, 255,
+        true}, &E::gpu_registers_per_invocation},
+      {flag("gpu_host_copies", "GPU: timings include host<->device upload and download", false), &E::gpu_host_copies},
       {flag("fuse_conv_batchnorm", "fold batch-norm into the preceding convolution", true), &E::fuse_conv_batchnorm},
       {flag("fuse_conv_activation", "apply activations in the convolution's epilogue", true),
        &E::fuse_conv_activation},
@@ -56,7 +92,10 @@ const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
 }
 
 const Section& EngineProfile::section() {
-  static const Section s{"engine", "an inference engine profile", declarations(fields()), {}, nullptr, "engines"};
+  static const Section rules{"conv_rules", "convolution algorithm rules, first match wins", {}, {},
+                             &ConvRule::section(), ""};
+  static const Section s{"engine", "an inference engine profile", declarations(fields()), {{"conv_rules", &rules}},
+                         nullptr, "engines"};
   return s;
 }
 
@@ -87,6 +126,14 @@ EngineProfile load_engine(const std::string& name_or_path) {
   e.name = tree["name"].as<std::string>(is_path ? fs::path(name_or_path).stem().string() : name_or_path);
   e.description = tree["description"].as<std::string>("");
   read_fields(tree, EngineProfile::fields(), e, where);
+  for (const auto& kv : tree["conv_rules"]) {
+    ConvRule r;
+    r.name = kv.first.as<std::string>();
+    read_fields(kv.second, ConvRule::fields(), r, NodeOrigin{where.file, "conv_rules." + r.name});
+    e.conv_rules.push_back(std::move(r));
+  }
+  if (e.conv_rules.empty())
+    throw ConfigError(located(where.file, -1, -1, "conv_rules", "an engine needs at least one convolution rule"));
   return e;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
-// An inference engine's choices (configs/engines/): what it fuses, which precision it computes
-// in on which core, how its kernels tile and how it splits work over threads.
+// An inference engine's choices (configs/engines/): its target, the layout it keeps activations
+// in, which algorithm it runs for which convolution shape, how its kernels tile, which precision
+// it computes in, what it fuses, and how it splits work over threads or GPU workgroups.
 #include <string>
 #include <vector>
 
 #include "hwmodels/core.hpp"
 #include "hwmodels/section.hpp"
+#include "kernels/conv_rule.hpp"
 #include "sim/workload/fusion.hpp"
 
 namespace tilesim {
@@ -13,21 +15,37 @@ namespace tilesim {
 struct EngineProfile {
   std::string name;
   std::string description;
-  std::string precision_armv82;       // what "auto" computes in on ARMv8.2+ cores: fp16 or fp32
-  std::string partition;              // static (OpenMP schedule(static)) or dynamic
-  double barrier_overhead = 0;        // seconds per layer: the barrier that ends a parallel region
-  double wakeup_overhead = 0;         // seconds per layer to wake the worker threads
-  double gemm_mr = 8, gemm_nr = 12;   // register micro-kernel: MR rows of A x NR columns of B
-  double gemm_efficiency = 0.8;       // fraction of peak the packed-GEMM inner loop reaches
+  std::string target;                 // cpu | gpu
+  std::string layout;                 // nchw_packed (NC4HW4/NC8HW8) | nhwc | nchw_blocked (nChw16c)
+  std::string precision_armv82;       // CPU: what "auto" computes in on ARMv8.2+ cores
+  std::string gpu_precision;          // GPU: what "auto" computes in
+  std::string partition;              // static (OpenMP schedule(static)) | tile2d (pthreadpool) | dynamic
+  double tiles_per_thread = 1;        // tile2d: engines cut N finer until each thread has this many tiles
+  double barrier_overhead = 0;        // seconds: the barrier ending each parallel loop
+  double wakeup_overhead = 0;         // seconds to wake the worker threads for a layer
+  double gemm_mr = 8, gemm_nr = 12;   // fp32 register micro-kernel: MR rows x NR columns of C
+  double gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
+  bool im2col_workspace = true;       // im2col materialises B (false: indirect GEMM reads the input)
+  double gemm_efficiency = 0.8;       // fraction of peak the GEMM inner loop reaches
   double depthwise_efficiency = 0.5;  // direct depthwise loops: fewer MACs per load
   double elementwise_efficiency = 0.5;
-  double pack_fp32 = 4, pack_fp16 = 8;  // channels interleaved per element pack (NC4HW4, NC8HW8)
+  double pack_fp32 = 4, pack_fp16 = 8;  // channels interleaved per element pack
+  double gpu_local_size = 64;         // invocations per workgroup
+  double gpu_outputs_per_invocation = 4;  // output elements one invocation computes
+  double gpu_registers_per_invocation = 32;
+  bool gpu_host_copies = false;       // timings include host<->device upload and download
   bool fuse_conv_batchnorm = true, fuse_conv_activation = true, fuse_add_activation = false,
        fuse_conv_add = false;
+  std::vector<ConvRule> conv_rules;   // first match wins
 
   FusionRules fusion() const;
   // The precision "auto" resolves to on this core.
   DataType auto_precision(const CoreSpec& core) const;
+  // The rule chosen for a convolution shape (the last rule should match everything).
+  const ConvRule& conv_rule(const ConvShape& shape) const;
+  int64_t mr(DataType t) const;
+  int64_t nr(DataType t) const;
+  int64_t pack(DataType t) const;
 
   static const std::vector<Field<EngineProfile>>& fields();
   static const Section& section();

@@ -11,17 +11,36 @@ ActivationGeometry geometry_of(const Tensor& t) {
   return g;
 }
 
-int64_t KernelPlan::total_flops() const {
+int64_t Phase::flops() const {
   int64_t f = 0;
   for (const auto& i : items) f += i.flops;
   return f;
 }
 
+Phase& KernelPlan::add_phase(std::string name, double efficiency) {
+  phases.push_back(Phase{std::move(name), efficiency});
+  return phases.back();
+}
+
+int64_t KernelPlan::tiles() const {
+  int64_t n = 0;
+  for (const auto& p : phases) n += p.launched_tiles;
+  return n;
+}
+
+int64_t KernelPlan::total_flops() const {
+  int64_t f = 0;
+  for (const auto& p : phases)
+    for (const auto& i : p.items) f += i.flops;
+  return f;
+}
+
 int64_t KernelPlan::total_bytes(bool writes) const {
   int64_t b = 0;
-  for (const auto& i : items)
-    for (const auto& a : i.accesses)
-      if (a.write == writes) b += a.bytes;
+  for (const auto& p : phases)
+    for (const auto& i : p.items)
+      for (const auto& a : i.accesses)
+        if (a.write == writes) b += a.bytes;
   return b;
 }
 

@@ -98,8 +98,9 @@ int cmd_info(const Options& o, std::ostream& out) {
     engine = load_engine(o.engine);
     soc = load_soc(o.soc, o.sets);
     rules = engine->fusion();
-    const int threads = o.threads.value_or(static_cast<int>(soc->clusters_of("big").size()));
-    kernels = KernelContext{&*engine, &*soc, threads};
+    int big_cores = 0;
+    for (const ClusterSpec* c : soc->clusters_of("big")) big_cores += static_cast<int>(c->count);
+    kernels = KernelContext{&*engine, &*soc, o.threads.value_or(big_cores), o.device == "gpu"};
   } else if (o.engine != kDefaultEngine) {
     rules = load_engine(o.engine).fusion();
   }
@@ -181,6 +182,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   info->add_option("--engine", o.engine, "engine profile");
   info->add_option("--soc", o.soc, "SoC the kernels are planned for");
   info->add_option("--threads", o.threads, "threads the kernels are planned for");
+  info->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
   info->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   add_format(info, o, {"table", "json"});
 

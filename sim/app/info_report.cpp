@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "hwmodels/config_error.hpp"
 #include "kernels/lowering.hpp"
 #include "sim/app/reports.hpp"
 #include "sim/app/text_table.hpp"
@@ -38,10 +39,14 @@ std::string shapes_text(const nlohmann::json& shapes) {
 
 nlohmann::json info_json(const Network& net, const Shape& input, const std::optional<KernelContext>& kernels) {
   nlohmann::json layers = nlohmann::json::array();
-  std::optional<CpuTarget> target;
-  if (kernels) {
+  std::optional<CpuTarget> cpu;
+  std::optional<GpuTarget> gpu;
+  if (kernels && kernels->gpu) {
+    if (!kernels->soc->gpu) throw ConfigError(fmt::format("--device gpu: {} has no GPU described", kernels->soc->name));
+    gpu = GpuTarget{&*kernels->soc->gpu, kernels->engine->gpu_precision == "fp16" ? DataType::fp16 : DataType::fp32};
+  } else if (kernels) {
     const ClusterSpec& cluster = *kernels->soc->clusters_of("big").front();
-    target = cpu_target(cluster, kernels->engine->auto_precision(cluster.core), kernels->threads);
+    cpu = cpu_target(cluster, kernels->engine->auto_precision(cluster.core), kernels->threads);
   }
   int64_t macs = 0, params = 0;
   for (OpId id : net.topological_order()) {
@@ -57,10 +62,23 @@ nlohmann::json info_json(const Network& net, const Shape& input, const std::opti
       for (const auto& f : op.fused) fused.push_back(onnx_name(f.type));
       l["fused"] = fused;
     }
-    if (target) {
-      const KernelPlan plan = lower_layer(net, id, *kernels->engine, *target);
+    if (kernels) {
+      const KernelPlan plan = gpu ? lower_layer_gpu(net, id, *kernels->engine, *gpu)
+                                  : lower_layer(net, id, *kernels->engine, *cpu);
       l["algorithm"] = plan.algorithm;
-      l["tiles"] = plan.items.size();
+      l["tiles"] = plan.tiles();
+      nlohmann::json phases = nlohmann::json::array();
+      for (const Phase& p : plan.phases) {
+        nlohmann::json ph{{"name", p.name}, {"tiles", p.launched_tiles}, {"flops", p.flops()}};
+        if (p.local_size > 0) {
+          ph["local_size"] = p.local_size;
+          ph["registers_per_invocation"] = p.registers_per_invocation;
+          ph["local_memory_bytes"] = p.local_memory_bytes;
+        }
+        phases.push_back(ph);
+      }
+      l["phases"] = phases;
+      l["packed_weight_bytes"] = plan.packed_weight_bytes;
       l["layout"] = plan.layout;
       l["precision"] = to_string(plan.precision);
       l["tile_shape"] = plan.tile_shape;

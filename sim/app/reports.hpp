@@ -18,6 +18,7 @@ struct KernelContext {  // for `info --kernels`
   const EngineProfile* engine;
   const SocSpec* soc;
   int threads;
+  bool gpu = false;
 };
 
 nlohmann::json info_json(const Network& fused, const Shape& input, const std::optional<KernelContext>& kernels);

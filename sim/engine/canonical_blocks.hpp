@@ -14,13 +14,12 @@ constexpr int64_t kBlockPixels = 512;   // a few rows of a feature map
 
 // Calls f(BlockKey, bytes) for each canonical block the access overlaps.
 template <class F>
-void for_each_block(const Tensor& tensor, const DataAccess& a, int64_t elem, F&& f) {
+void for_each_block(const DataAccess& a, int64_t elem, F&& f) {
   if (a.region.empty()) {
     f(BlockKey{a.tensor, -1 - a.block}, a.bytes);  // negative ids: never collide with region blocks
     return;
   }
-  const ActivationGeometry g = geometry_of(tensor);
-  const int64_t channel_blocks = (g.channels + kBlockChannels - 1) / kBlockChannels;
+  const int64_t channel_blocks = (a.region.channels + kBlockChannels - 1) / kBlockChannels;
   const Region& r = a.region;
   for (int64_t pb = r.p0 / kBlockPixels; pb * kBlockPixels < r.p1; ++pb) {
     const int64_t pixels = std::min(r.p1, (pb + 1) * kBlockPixels) - std::max(r.p0, pb * kBlockPixels);

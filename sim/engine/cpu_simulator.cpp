@@ -66,31 +66,18 @@ class CpuSimulation {
   uint64_t events() const { return events_.pushed(); }
   const std::string& cores_name() const { return options_.cores; }
 
-  LayerResult run_layer(const Network& net, OpId id, double& now, int64_t& workspace) {
-    const Operator& op = net.op(id);
-    const OpCost cost = op_cost(net, id);
-    const KernelPlan plan = lower_layer(net, id, engine_, cpu_target(*cores_.front().cluster, precision_, options_.threads));
-    workspace = std::max(workspace, plan.workspace_bytes);
-
-    LayerResult r;
-    r.name = op.name;
-    r.op = std::string(onnx_name(op.type));
-    for (const auto& f : op.fused) r.fused.push_back(std::string(onnx_name(f.type)));
-    r.algorithm = plan.algorithm;
-    r.macs = cost.macs;
-    r.flops = cost.flops;
-    r.tiles = static_cast<int64_t>(plan.items.size());
-    if (plan.items.empty()) {
-      r.bound = "overhead";
-      return r;
-    }
-
-    // Static partition: OpenMP schedule(static) gives each of the N threads one contiguous chunk;
-    // threads beyond the number of cores time-share them, so a core runs its threads' chunks in turn.
+  // Runs one parallel loop from `start`; returns when its last item finishes. Static partition:
+  // OpenMP schedule(static) gives each of the N threads one contiguous chunk, and threads beyond
+  // the number of cores time-share them. tile2d and dynamic: each free core takes the next tile
+  // (pthreadpool's work stealing evens out the same way).
+  double run_phase(const KernelPlan& plan, const Phase& phase, double start,
+                   std::vector<double>& busy, std::vector<double>& compute, LayerResult& r) {
+    const auto n = static_cast<int64_t>(phase.items.size());
+    if (n == 0) return start;
     const int threads = options_.threads;
-    const auto n = static_cast<int64_t>(plan.items.size());
+    const bool is_static = engine_.partition == "static";
     std::vector<std::vector<int64_t>> queue(static_cast<size_t>(workers_));
-    if (engine_.partition == "static") {
+    if (is_static) {
       int64_t next = 0;
       for (int t = 0; t < threads; ++t) {
         const int64_t count = n / threads + (t < n % threads ? 1 : 0);
@@ -99,10 +86,6 @@ class CpuSimulation {
     }
     int64_t dynamic_next = 0;
     const int sharers = static_cast<int>(std::min<int64_t>(workers_, n));
-
-    // Each layer runs on its own clock from 0, so its time does not depend on where it sits.
-    const double start = engine_.wakeup_overhead;
-    std::vector<double> busy(static_cast<size_t>(workers_), 0.0), compute(static_cast<size_t>(workers_), 0.0);
     std::vector<size_t> cursor(static_cast<size_t>(workers_), 0);
     for (int w = 0; w < workers_; ++w) events_.push(start, 0, w);
     double end = start;
@@ -110,27 +93,60 @@ class CpuSimulation {
       const auto e = events_.pop();
       const auto w = static_cast<size_t>(e.payload);
       int64_t item = -1;
-      if (engine_.partition == "static") {
+      if (is_static) {
         if (cursor[w] < queue[w].size()) item = queue[w][cursor[w]++];
       } else if (dynamic_next < n) {
         item = dynamic_next++;
       }
       end = std::max(end, e.time);
       if (item < 0) continue;
-      const ItemTime t = time_item(net, plan.items[static_cast<size_t>(item)], plan, cores_[w], sharers);
+      const ItemTime t = time_item(phase.items[static_cast<size_t>(item)], plan, phase.efficiency, cores_[w], sharers);
       busy[w] += t.total;
       compute[w] += t.compute;
       r.energy_j += t.energy;
       r.dram_bytes += t.dram_bytes;
       events_.push(e.time + t.total, 1, e.payload);
     }
-    const double max_busy = *std::max_element(busy.begin(), busy.end());
+    return end;
+  }
+
+  LayerResult run_layer(const Network& net, OpId id, double& now, int64_t& workspace, int64_t& weights) {
+    const Operator& op = net.op(id);
+    const OpCost cost = op_cost(net, id);
+    const KernelPlan plan = lower_layer(net, id, engine_, cpu_target(*cores_.front().cluster, precision_, options_.threads));
+    workspace = std::max(workspace, plan.workspace_bytes);
+    int64_t raw_weights = 0;
+    for (TensorId t : op.weights) raw_weights += net.tensor(t).elements() * bytes_per_element(precision_);
+    weights += plan.packed_weight_bytes > 0 ? plan.packed_weight_bytes : raw_weights;
+
+    LayerResult r;
+    r.name = op.name;
+    r.op = std::string(onnx_name(op.type));
+    for (const auto& f : op.fused) r.fused.push_back(std::string(onnx_name(f.type)));
+    r.algorithm = plan.algorithm;
+    r.macs = cost.macs;
+    r.flops = cost.flops;
+    r.tiles = plan.tiles();
+    if (plan.phases.empty()) {
+      r.bound = "overhead";
+      return r;
+    }
+
+    // Phases run one after another, each a parallel loop ended by a barrier; the slowest thread
+    // decides when the next starts.
+    double clock = engine_.wakeup_overhead;  // each layer runs on its own clock from 0
+    std::vector<double> busy(static_cast<size_t>(workers_), 0.0), compute(static_cast<size_t>(workers_), 0.0);
+    for (const Phase& phase : plan.phases) {
+      clock = run_phase(plan, phase, clock, busy, compute, r);
+      clock += engine_.barrier_overhead;
+    }
     const double mean_busy = std::accumulate(busy.begin(), busy.end(), 0.0) / workers_;
-    r.overhead_s = engine_.wakeup_overhead + engine_.barrier_overhead;
-    r.imbalance_s = max_busy - mean_busy;
+    r.overhead_s = engine_.wakeup_overhead + engine_.barrier_overhead * static_cast<double>(plan.phases.size());
     r.compute_s = std::accumulate(compute.begin(), compute.end(), 0.0) / workers_;
     r.memory_s = mean_busy - r.compute_s;
-    r.latency_s = end + engine_.barrier_overhead;
+    r.latency_s = clock;
+    // What is left is waiting for the slowest thread; the parts add up to the latency.
+    r.imbalance_s = std::max(0.0, r.latency_s - r.overhead_s - mean_busy);
     r.energy_j += static_power_ * r.latency_s;
     now += r.latency_s;
     const std::pair<double, const char*> parts[] = {
@@ -181,7 +197,7 @@ class CpuSimulation {
     return dram + bytes;
   }
 
-  ItemTime time_item(const Network& net, const WorkItem& item, const KernelPlan& plan, const Worker& core,
+  ItemTime time_item(const WorkItem& item, const KernelPlan& plan, double efficiency, const Worker& core,
                      int sharers) {
     const ClusterSpec& cl = *core.cluster;
     const CoreSpec& cs = cl.core;
@@ -190,13 +206,13 @@ class CpuSimulation {
     int64_t l1 = 0, l2 = 0, l3 = 0, slc = 0, dram = 0;
     const int64_t elem = bytes_per_element(plan.precision);
     for (const DataAccess& a : item.accesses) {
-      for_each_block(net.tensor(a.tensor), a, elem, [&](const BlockKey& key, int64_t bytes) {
+      for_each_block(a, elem, [&](const BlockKey& key, int64_t bytes) {
         l1 += bytes;
         dram += lookup(core, key, bytes, a.write, l2, l3, slc);
       });
     }
     ItemTime t;
-    const double rate = cs.ops_per_cycle(plan.precision) * plan.efficiency * f;
+    const double rate = cs.ops_per_cycle(plan.precision) * efficiency * f;
     const double arithmetic = rate > 0 ? item.flops / rate : 0;
     const double l1_time = l1 / (cs.load_bytes_per_cycle * f);
     const double dram_share = soc_.memory.achievable_bandwidth() / std::max(1, sharers);
@@ -247,7 +263,7 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   const auto order = net.topological_order();
   double now = 0;
   for (OpId id : order) {
-    LayerResult layer = sim.run_layer(net, id, now, result.workspace_bytes);
+    LayerResult layer = sim.run_layer(net, id, now, result.workspace_bytes, result.weight_bytes);
     result.energy_j += layer.energy_j;
     result.macs += layer.macs;
     result.layers.push_back(std::move(layer));
@@ -257,9 +273,7 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   const int64_t elem = bytes_per_element(sim.precision());
   for (size_t t = 0; t < net.tensor_count(); ++t) {
     const Tensor& tensor = net.tensor(static_cast<TensorId>(t));
-    if (tensor.kind != TensorKind::weight) continue;
-    result.weight_bytes += tensor.elements() * elem;
-    if (tensor.learnable) result.params += tensor.elements();
+    if (tensor.kind == TensorKind::weight && tensor.learnable) result.params += tensor.elements();
   }
   result.activation_bytes = peak_activation_bytes(net, order, elem);
   result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;

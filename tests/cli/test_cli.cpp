@@ -203,3 +203,21 @@ TEST_CASE("docs_soc_format_is_generated_from_the_declarations") {
   doc << in.rdbuf();
   CHECK_MESSAGE(doc.str() == r.out, "docs/soc-format.md is stale: run build/tilesim soc format > docs/soc-format.md");
 }
+
+TEST_CASE("info_kernels_on_the_gpu_lists_dispatches_and_workgroups") {
+  const auto r = tilesim_cli({"info", "--model", "resnet18", "--kernels", "--engine", "ncnn-vulkan", "--soc",
+                              "snapdragon855", "--device", "gpu", "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  bool winograd = false;
+  for (const auto& l : j["layers"]) {
+    if (l["algorithm"] == "view") continue;
+    CHECK(l["tiles"].get<int64_t>() > 0);
+    for (const auto& p : l["phases"]) CHECK(p["local_size"] == 64);
+    winograd |= l["algorithm"] == "gpu_winograd_f43" && l["phases"].size() == 3;
+  }
+  CHECK(winograd);
+  const auto wrong = tilesim_cli({"info", "--model", "resnet18", "--kernels", "--engine", "ncnn-vulkan"});
+  CHECK(wrong.status == 2);
+  CHECK(wrong.err.find("--device gpu") != std::string::npos);
+}

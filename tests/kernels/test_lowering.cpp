@@ -1,11 +1,15 @@
-// A plan's tiles account for exactly the layer's work: arithmetic adds up, every output element
-// is written once, every weight is read.
+// A plan's tiles account for exactly the layer's work: arithmetic adds up (an algorithm's own
+// arithmetic, such as Winograd's transforms, counted explicitly), every output element is written
+// exactly once, every weight is read, and tile counts are what the engine launches.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 
+#include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/lowering.hpp"
+#include "kernels/winograd.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/network_builder.hpp"
 #include "sim/workload/op_cost.hpp"
@@ -15,87 +19,158 @@ using namespace tilesim;
 
 namespace {
 
-struct Fixture {
-  EngineProfile engine = load_engine("ncnn");
-  SocSpec soc = load_soc("snapdragon855");
-  CpuTarget target(DataType t = DataType::fp16, int threads = 4) const {
-    return cpu_target(*soc.cluster("big"), t, threads);
-  }
-};
+const SocSpec& sd855() {
+  static const SocSpec soc = load_soc("snapdragon855");
+  return soc;
+}
 
-// Bytes written per output tensor and bytes of each distinct weight block read.
-void check_plan_covers_layer(const Network& net, OpId id, const KernelPlan& plan, int64_t elem) {
-  const Operator& op = net.op(id);
+CpuTarget big(DataType t = DataType::fp16, int threads = 4) { return cpu_target(*sd855().cluster("big"), t, threads); }
+GpuTarget gpu() { return GpuTarget{&*sd855().gpu, DataType::fp16}; }
+
+// Arithmetic the plan must carry: the layer's, or for Winograd its transforms and reduced GEMM.
+int64_t expected_flops(const Network& net, OpId id, const KernelPlan& plan) {
   const OpCost cost = op_cost(net, id);
+  const auto wino = plan.algorithm.find("winograd_f");
+  if (wino == std::string::npos) return cost.flops;
+  const int64_t m = plan.algorithm[wino + 10] - '0';
+  const Shape& out = net.tensor(net.op(id).outputs[0]).shape;
+  const WinogradCost w = winograd_cost(m, out[2], out[3], out[0], net.tensor(net.op(id).inputs[0]).shape[1], out[1]);
+  return w.input_transform_flops + w.gemm_flops + w.output_transform_flops + cost.flops - 2 * cost.macs;
+}
+
+void check_plan_covers_layer(const Network& net, OpId id, const KernelPlan& plan) {
+  const Operator& op = net.op(id);
   INFO(op.name << " (" << plan.algorithm << ")");
-  CHECK(plan.total_flops() == doctest::Approx(static_cast<double>(cost.flops)).epsilon(0.001));
-  int64_t written = 0;
-  std::map<std::pair<TensorId, int64_t>, int64_t> weight_blocks;
-  for (const auto& item : plan.items)
-    for (const auto& a : item.accesses) {
-      if (a.write) written += a.bytes;
-      for (TensorId w : op.weights)
-        if (a.tensor == w) weight_blocks[{a.tensor, a.block}] = a.bytes;
-    }
-  int64_t out_bytes = 0;
-  for (TensorId t : op.outputs) out_bytes += net.tensor(t).elements() * elem;
-  CHECK(written == out_bytes);
-  if (!op.weights.empty() && op.type != OpType::Conv && op.type != OpType::Gemm) return;
-  if (!op.weights.empty()) {
-    int64_t read = 0;
-    for (const auto& [k, b] : weight_blocks) read += b;
-    // Each distinct block of the main weight tensor, added up, covers the whole tensor.
-    CHECK(read >= net.tensor(op.weights[0]).elements() * elem);
+  CHECK(plan.total_flops() == expected_flops(net, id, plan));
+  CHECK(plan.tiles() > 0);
+  // Every output element is written exactly once.
+  for (TensorId t : op.outputs) {
+    const ActivationGeometry g = geometry_of(net.tensor(t));
+    std::vector<uint8_t> written(static_cast<size_t>(g.channels * g.pixels), 0);
+    for (const Phase& p : plan.phases)
+      for (const WorkItem& w : p.items)
+        for (const DataAccess& a : w.accesses)
+          if (a.write && a.tensor == t)
+            for (int64_t ch = a.region.c0; ch < a.region.c1; ++ch)
+              for (int64_t px = a.region.p0; px < a.region.p1; ++px) ++written[static_cast<size_t>(ch * g.pixels + px)];
+    CHECK(std::all_of(written.begin(), written.end(), [](uint8_t n) { return n == 1; }));
   }
+  // Every weight is read: the distinct blocks of the main weight tensor cover it.
+  if ((op.type == OpType::Conv || op.type == OpType::Gemm) && !op.weights.empty()) {
+    std::map<int64_t, int64_t> blocks;
+    for (const Phase& p : plan.phases)
+      for (const WorkItem& w : p.items)
+        for (const DataAccess& a : w.accesses)
+          if (a.tensor == op.weights[0]) blocks[a.block] = std::max(blocks[a.block], a.bytes);
+    int64_t read = 0;
+    for (const auto& [b, bytes] : blocks) read += bytes;
+    CHECK(read >= net.tensor(op.weights[0]).elements() * bytes_per_element(plan.precision));
+  }
+}
+
+void check_model(const char* model, const char* engine_name, bool on_gpu) {
+  const EngineProfile engine = load_engine(engine_name);
+  const ModelEntry* m = find_model(model);
+  const Network net = fuse(m->build(m->default_input), engine.fusion());
+  for (OpId id : net.topological_order()) {
+    const KernelPlan plan = on_gpu ? lower_layer_gpu(net, id, engine, gpu()) : lower_layer(net, id, engine, big());
+    if (plan.algorithm == "view") continue;
+    check_plan_covers_layer(net, id, plan);
+  }
+}
+
+Network single_conv(int64_t cin, int64_t hw, const ConvSpec& spec) {
+  NetworkBuilder b("t");
+  b.conv(b.input({1, cin, hw, hw}), spec, "conv");
+  return std::move(b).finish();
 }
 
 }  // namespace
 
-TEST_CASE("every_layer_of_the_zoo_lowers_to_tiles_that_cover_its_work") {
-  Fixture f;
-  for (const char* model : {"resnet50", "mobilenet_v2", "shufflenet_v2_x1_0", "vgg16", "googlenet"}) {
-    const ModelEntry* m = find_model(model);
-    const Network net = fuse(m->build(m->default_input), f.engine.fusion());
-    for (OpId id : net.topological_order()) {
-      const KernelPlan plan = lower_layer(net, id, f.engine, f.target());
-      if (plan.algorithm == "view") continue;
-      check_plan_covers_layer(net, id, plan, 2);
-    }
-  }
+TEST_CASE("ncnn_cpu_plans_cover_the_work_of_resnet50_mobilenet_v2_shufflenet_v2_and_vgg16") {
+  for (const char* model : {"resnet50", "mobilenet_v2", "shufflenet_v2_x1_0", "vgg16"}) check_model(model, "ncnn", false);
 }
 
-TEST_CASE("engine_picks_the_algorithm_by_shape") {
-  Fixture f;
-  NetworkBuilder b("t");
-  TensorId x = b.input({1, 32, 56, 56});
-  b.conv(x, ConvSpec::square(64, 1), "pw");
-  b.conv(x, ConvSpec::square(32, 3, 1, 32), "dw");
-  b.conv(x, ConvSpec::square(64, 3), "c3");
-  const Network net = std::move(b).finish();
-  CHECK(lower_layer(net, 0, f.engine, f.target()).algorithm == "gemm_1x1");
-  CHECK(lower_layer(net, 1, f.engine, f.target()).algorithm == "depthwise_direct_3x3s1");
-  const KernelPlan c3 = lower_layer(net, 2, f.engine, f.target());
-  CHECK(c3.algorithm == "im2col_gemm");
-  CHECK(c3.workspace_bytes == 32 * 9 * 56 * 56 * 2);  // fp16 im2col matrix
+TEST_CASE("xnnpack_cpu_plans_cover_the_work_of_resnet50_mobilenet_v2_shufflenet_v2_and_vgg16") {
+  for (const char* model : {"resnet50", "mobilenet_v2", "shufflenet_v2_x1_0", "vgg16"})
+    check_model(model, "xnnpack", false);
 }
 
-TEST_CASE("depthwise_tiles_are_one_per_channel_pack") {
-  Fixture f;
-  NetworkBuilder b("t");
-  TensorId x = b.input({1, 96, 28, 28});
-  b.conv(x, ConvSpec::square(96, 3, 1, 96), "dw");
-  const Network net = std::move(b).finish();
-  CHECK(lower_layer(net, 0, f.engine, f.target(DataType::fp16)).items.size() == 12);  // NC8HW8
-  CHECK(lower_layer(net, 0, f.engine, f.target(DataType::fp32)).items.size() == 24);  // NC4HW4
+TEST_CASE("gpu_plans_cover_the_work_of_resnet50_mobilenet_v2_shufflenet_v2_and_vgg16") {
+  for (const char* engine : {"ncnn-vulkan", "tflite-gpu"})
+    for (const char* model : {"resnet50", "mobilenet_v2", "shufflenet_v2_x1_0", "vgg16"}) check_model(model, engine, true);
 }
 
-TEST_CASE("gemm_tiles_give_every_thread_work_when_the_shape_allows") {
-  Fixture f;
-  NetworkBuilder b("t");
-  TensorId x = b.input({1, 16, 56, 56});
-  b.conv(x, ConvSpec::square(16, 1), "narrow");  // M = 16: two MR=8 row tiles, so N is split too
-  const Network net = std::move(b).finish();
-  const KernelPlan plan = lower_layer(net, 0, f.engine, f.target(DataType::fp16, 4));
-  CHECK(plan.items.size() >= 4);
-  CHECK(plan.items.size() % 2 == 0);
+TEST_CASE("engines_pick_different_algorithms_where_the_real_engines_differ") {
+  const Network c3 = single_conv(64, 56, ConvSpec::square(64, 3));
+  CHECK(lower_layer(c3, 0, load_engine("ncnn"), big()).algorithm == "winograd_f63");
+  CHECK(lower_layer(c3, 0, load_engine("xnnpack"), big(DataType::fp32)).algorithm == "igemm");
+  CHECK(lower_layer_gpu(c3, 0, load_engine("ncnn-vulkan"), gpu()).algorithm == "gpu_winograd_f43");
+  const Network dw = single_conv(96, 28, ConvSpec::square(96, 3, 1, 96));
+  CHECK(lower_layer(dw, 0, load_engine("ncnn"), big()).algorithm == "depthwise_direct_3x3s1");
+  CHECK(lower_layer(dw, 0, load_engine("xnnpack"), big(DataType::fp32)).algorithm == "dwconv_3x3s1");
+  const Network pw = single_conv(32, 56, ConvSpec::square(64, 1));
+  CHECK(lower_layer(pw, 0, load_engine("ncnn"), big()).algorithm == "gemm_1x1");
+  CHECK(lower_layer(pw, 0, load_engine("ncnn"), big()).layout == "NC8HW8");
+  CHECK(lower_layer(pw, 0, load_engine("xnnpack"), big(DataType::fp32)).layout == "NHWC");
+  const Network narrow = single_conv(8, 56, ConvSpec::square(8, 3));  // too few channels for Winograd
+  CHECK(lower_layer(narrow, 0, load_engine("ncnn"), big()).algorithm == "im2col_gemm");
+}
+
+TEST_CASE("winograd_runs_three_phases_and_cuts_the_multiplies") {
+  const Network c3 = single_conv(64, 56, ConvSpec::square(64, 3));
+  const KernelPlan plan = lower_layer(c3, 0, load_engine("ncnn"), big());
+  REQUIRE(plan.phases.size() == 3);
+  CHECK(plan.phases[0].name == "input_transform");
+  CHECK(plan.phases[1].name == "gemm");
+  CHECK(plan.phases[2].name == "output_transform");
+  const int64_t direct = 2 * op_cost(c3, 0).macs;
+  // F(6,3): 64 multiplies per 6x6 tile instead of 324, on ceil(56/6)^2 = 100 tiles.
+  CHECK(plan.phases[1].flops() == 2 * 64 * 100 * 64 * 64);
+  CHECK(plan.phases[1].flops() < direct / 4);
+  CHECK(plan.phases[0].flops() > 0);
+  CHECK(plan.packed_weight_bytes == 64 * 64 * 64 * 2);  // transformed 8x8 kernels, fp16
+  CHECK(plan.workspace_bytes == 64 * 100 * (64 + 64) * 2);
+}
+
+TEST_CASE("im2col_packs_before_the_gemm_reads_the_workspace") {
+  const Network c5 = single_conv(16, 32, ConvSpec::square(32, 5));
+  const KernelPlan plan = lower_layer(c5, 0, load_engine("ncnn"), big());
+  REQUIRE(plan.phases.size() == 2);
+  CHECK(plan.phases[0].name == "im2col");
+  CHECK(plan.workspace_bytes == 16 * 25 * 32 * 32 * 2);
+  const TensorId ws = workspace_id(0);
+  bool gemm_reads_workspace = false;
+  for (const auto& a : plan.phases[1].items.front().accesses) gemm_reads_workspace |= a.tensor == ws && !a.write;
+  CHECK(gemm_reads_workspace);
+  CHECK(lower_layer(c5, 0, load_engine("xnnpack"), big(DataType::fp32)).phases.size() == 1);  // IGEMM: no copy
+}
+
+TEST_CASE("tile_counts_match_what_the_engines_launch") {
+  // ncnn depthwise: one tile per element pack of channels.
+  const Network dw = single_conv(96, 28, ConvSpec::square(96, 3, 1, 96));
+  CHECK(lower_layer(dw, 0, load_engine("ncnn"), big(DataType::fp16)).tiles() == 12);  // NC8HW8
+  CHECK(lower_layer(dw, 0, load_engine("ncnn"), big(DataType::fp32)).tiles() == 24);  // NC4HW4
+  // XNNPACK depthwise: one tile per output row.
+  CHECK(lower_layer(dw, 0, load_engine("xnnpack"), big(DataType::fp32)).tiles() == 28);
+  // XNNPACK 1x1 GEMM, 56x56 pixels, 64 -> 64 channels, 4 threads: MR=6 pixel rows; nc shrinks in
+  // NR=8 steps until each thread has ~5 tiles: max_nc = ceil(64*523/20) >= 64, so nc = 64.
+  const Network pw = single_conv(64, 56, ConvSpec::square(64, 1));
+  CHECK(lower_layer(pw, 0, load_engine("xnnpack"), big(DataType::fp32)).tiles() == 523);
+  // ncnn 1x1 GEMM with 16 output channels: two MR=8 row tiles, N split so 4 threads get work.
+  const Network narrow = single_conv(16, 56, ConvSpec::square(16, 1));
+  const KernelPlan p = lower_layer(narrow, 0, load_engine("ncnn"), big(DataType::fp16, 4));
+  CHECK(p.tiles() >= 4);
+  // GPU: workgroups of 64 invocations, each a pack4 output of one pixel.
+  CHECK(lower_layer_gpu(pw, 0, load_engine("ncnn-vulkan"), gpu()).tiles() == (64 / 4) * ((56 * 56 + 63) / 64));
+}
+
+TEST_CASE("gpu_dispatches_carry_workgroup_resources") {
+  const Network pw = single_conv(64, 56, ConvSpec::square(64, 1));
+  const KernelPlan plan = lower_layer_gpu(pw, 0, load_engine("ncnn-vulkan"), gpu());
+  REQUIRE(plan.phases.size() == 1);
+  CHECK(plan.phases[0].local_size == 64);
+  CHECK(plan.phases[0].registers_per_invocation > 0);
+  CHECK_THROWS_AS(lower_layer(pw, 0, load_engine("ncnn-vulkan"), big()), ConfigError);
+  CHECK_THROWS_AS(lower_layer_gpu(pw, 0, load_engine("ncnn"), gpu()), ConfigError);
 }

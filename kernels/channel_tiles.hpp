@@ -1,0 +1,16 @@
+#pragma once
+// Layers engines parallelise over channels or rows rather than as GEMM: depthwise convolution,
+// pooling, elementwise operators and copies (concat, split, shuffle, pad, resize).
+#include "kernels/lowering_context.hpp"
+
+namespace tilesim {
+
+// One tile per element pack of output channels, over every output in turn (ncnn: `omp parallel
+// for` over channels / elempack). Inputs are read for the channels each output pack needs.
+void channel_pack_tiles(const LoweringContext& c, Phase& phase, int64_t flops, bool reads_weights);
+
+// One tile per output row, all channels (XNNPACK's NHWC depthwise and pooling: pthreadpool over
+// output rows); each reads the input rows its window covers.
+void output_row_tiles(const LoweringContext& c, Phase& phase, int64_t flops, bool reads_weights);
+
+}  // namespace tilesim
