@@ -28,12 +28,33 @@ struct GemmShape {
   int64_t pixel_stride = 1; // output pixels per column (Winograd: alpha^2 workspace pixels per tile)
 };
 
-// Appends the tiles of one GEMM to `phase`; returns the tile shape, e.g. "M16xN24xK288".
-std::string gemm_tiles(const LoweringContext& c, Phase& phase, const GemmShape& g);
+// How an engine cuts a GEMM (chosen by the engine's layout family).
+struct GemmTiling {
+  int64_t tile_m, tile_n, tile_k;  // output channels, output pixels, reduction per tile
+  enum class Parallel {
+    rows,                 // ncnn: threads split row tiles only; each walks all pixel tiles
+    pixels_by_channels,   // XNNPACK: 2-D tiles, pixel tiles outer (pthreadpool tile_2d)
+    channels_by_pixels,   // oneDNN: 2-D tiles, channel blocks outer (balance211 chunks)
+  } parallel;
+  std::string shape;
+};
+GemmTiling choose_gemm_tiling(const LoweringContext& c, int64_t M, int64_t N, int64_t K);
 
-// im2col packing for `gemm_tiles` reading a workspace: one item per column panel, reading the
-// input region it needs and writing K rows x panel columns.
-void im2col_tiles(const LoweringContext& c, Phase& phase, const GemmShape& g, TensorId input, int64_t in_c0,
-                  int64_t in_c1, TensorId workspace);
+// Output transform fused into the GEMM loop (ncnn's Winograd): arithmetic and the output tensor
+// of `pixels` pixels written for each tile's share.
+struct GemmEpilogue {
+  int64_t flops;
+  TensorId output;
+  int64_t pixels;
+};
+
+// Appends the tiles of one GEMM to `phase`; returns the tile shape, e.g. "M16xN24xK288".
+std::string gemm_tiles(const LoweringContext& c, Phase& phase, const GemmShape& g,
+                       const GemmEpilogue* epilogue = nullptr);
+
+// Packing B before the GEMM (ncnn: its own parallel loop over N x K tiles): each tile reads the
+// input region it needs and writes its rows x columns of the workspace `g.b`.
+void pack_b_tiles(const LoweringContext& c, Phase& phase, const GemmShape& g, TensorId input, int64_t in_c0,
+                  int64_t in_c1, int64_t flops = 0);
 
 }  // namespace tilesim

@@ -16,7 +16,10 @@ struct EngineProfile {
   std::string name;
   std::string description;
   std::string target;                 // cpu | gpu
-  std::string layout;                 // nchw_packed (NC4HW4/NC8HW8) | nhwc | nchw_blocked (nChw16c)
+  // Layout, which also picks the GEMM tiling family: nchw_packed (NC4HW4/NC8HW8; ncnn's
+  // get_optimal_tile_mnk, threads over row tiles) | nhwc (XNNPACK's MR x NC tiles, 2-D over
+  // pthreadpool) | nchw_blocked (nChw16c; oneDNN's channel-block x pixel-run chunks).
+  std::string layout;
   std::string precision_armv82;       // CPU: what "auto" computes in on ARMv8.2+ cores
   std::string gpu_precision;          // GPU: what "auto" computes in
   std::string partition;              // static (OpenMP schedule(static)) | tile2d (pthreadpool) | dynamic
@@ -25,7 +28,8 @@ struct EngineProfile {
   double wakeup_overhead = 0;         // seconds to wake the worker threads for a layer
   double gemm_mr = 8, gemm_nr = 12;   // fp32 register micro-kernel: MR rows x NR columns of C
   double gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
-  bool im2col_workspace = true;       // im2col materialises B (false: indirect GEMM reads the input)
+  bool im2col_workspace = true;       // B is packed (im2col) before the GEMM (false: indirect GEMM reads the input)
+  bool winograd_output_in_gemm = false;  // the output transform runs inside the GEMM loop (ncnn)
   double gemm_efficiency = 0.8;       // fraction of peak the GEMM inner loop reaches
   double depthwise_efficiency = 0.5;  // direct depthwise loops: fewer MACs per load
   double elementwise_efficiency = 0.5;

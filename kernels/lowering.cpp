@@ -36,20 +36,21 @@ void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, const std::stri
   const int64_t cin = c.channels(input), cout = c.channels(output), group = a.group;
   const int64_t M = cout / group, K = cin / group * a.kernel_shape[0] * a.kernel_shape[1];
   const int64_t N = c.pixels(output);
-  const bool im2col = algorithm == "im2col_gemm" && c.engine.im2col_workspace;
+  // ncnn packs B (im2col; a plain copy for 1x1) in its own parallel loop before every GEMM.
+  const bool im2col = (algorithm == "im2col_gemm" || algorithm == "gemm_1x1") && c.engine.im2col_workspace;
   const TensorId workspace = workspace_id(c.id);
   if (im2col) plan.workspace_bytes = K * group * N * c.elem;
   if (algorithm == "igemm")  // XNNPACK's indirection buffer: one pointer per kernel tap per output pixel
     plan.workspace_bytes = a.kernel_shape[0] * a.kernel_shape[1] * N * static_cast<int64_t>(sizeof(void*));
-  Phase* pack = im2col ? &plan.add_phase("im2col", c.engine.elementwise_efficiency) : nullptr;
+  Phase* pack = im2col ? &plan.add_phase(algorithm == "gemm_1x1" ? "pack" : "im2col", c.engine.elementwise_efficiency)
+                        : nullptr;
   Phase& gemm = plan.add_phase("gemm", c.engine.gemm_efficiency);
-  const int64_t row_tiles = ceil_div(M, c.engine.mr(c.precision));
   for (int64_t g = 0; g < group; ++g) {  // groups run one after another, each a GEMM
     const int64_t in0 = g * (cin / group), in1 = (g + 1) * (cin / group);
-    GemmShape shape{M, N, K, c.op.weights.at(0), g * row_tiles, GemmB{input, in0, in1}, output, g * M, cout};
+    GemmShape shape{M, N, K, c.op.weights.at(0), g * M, GemmB{input, in0, in1}, output, g * M, cout};
     if (im2col) {
       shape.b = GemmB{workspace, g * K, (g + 1) * K, true, K * group};
-      im2col_tiles(c, *pack, shape, input, in0, in1, workspace);
+      pack_b_tiles(c, *pack, shape, input, in0, in1);
     }
     plan.tile_shape = gemm_tiles(c, gemm, shape);
   }

@@ -42,23 +42,29 @@ void winograd_plan(const LoweringContext& c, KernelPlan& plan, int64_t m, int64_
   }
   in.launched_tiles = static_cast<int64_t>(in.items.size());
 
-  // 2. alpha^2 GEMMs of [cout x cin] x [cin x tiles], tiled like any GEMM of that shape.
+  // 2. alpha^2 GEMMs of [cout x cin] x [cin x tiles], tiled like any GEMM of that shape; ncnn runs
+  //    the output transform inside the same loop, other engines in a third one.
   Phase& gemm = plan.add_phase("gemm", c.engine.gemm_efficiency);
-  GemmShape g{cout, w.tiles, cin, c.op.weights.at(0), 0, GemmB{transformed_in, 0, cin, true, cin}, transformed_out,
-              0, cout, a2, a2};
-  plan.tile_shape = gemm_tiles(c, gemm, g);
-
-  // 3. Output transform, parallel over output channel packs, with the epilogue.
-  Phase& outp = plan.add_phase("output_transform", c.engine.elementwise_efficiency);
-  for (int64_t c0 = 0; c0 < cout; c0 += c.pack) {
-    const int64_t c1 = std::min(cout, c0 + c.pack);
-    WorkItem item;
-    item.flops = share(w.output_transform_flops + epilogue_flops, c0, c1, cout);
-    item.accesses.push_back(c.workspace_region(transformed_out, cout, c0, c1, 0, w.tiles * a2, false));
-    item.accesses.push_back(c.region(output, c0, c1, 0, c.pixels(output), true));
-    outp.items.push_back(std::move(item));
+  const GemmShape g{cout, w.tiles, cin, c.op.weights.at(0), 0, GemmB{transformed_in, 0, cin, true, cin},
+                    transformed_out, 0, cout, a2, a2};
+  if (c.engine.winograd_output_in_gemm) {
+    const GemmEpilogue fused{w.output_transform_flops + epilogue_flops, output, c.pixels(output)};
+    plan.tile_shape = gemm_tiles(c, gemm, g, &fused);
+    plan.workspace_bytes = a2 * w.tiles * cin * c.elem;
+  } else {
+    plan.tile_shape = gemm_tiles(c, gemm, g);
+    // 3. Output transform, parallel over output channel packs, with the epilogue.
+    Phase& outp = plan.add_phase("output_transform", c.engine.elementwise_efficiency);
+    for (int64_t c0 = 0; c0 < cout; c0 += c.pack) {
+      const int64_t c1 = std::min(cout, c0 + c.pack);
+      WorkItem item;
+      item.flops = share(w.output_transform_flops + epilogue_flops, c0, c1, cout);
+      item.accesses.push_back(c.workspace_region(transformed_out, cout, c0, c1, 0, w.tiles * a2, false));
+      item.accesses.push_back(c.region(output, c0, c1, 0, c.pixels(output), true));
+      outp.items.push_back(std::move(item));
+    }
+    outp.launched_tiles = static_cast<int64_t>(outp.items.size());
   }
-  outp.launched_tiles = static_cast<int64_t>(outp.items.size());
   plan.tile_shape += fmt::format(" F({},3) {} tiles", m, w.tiles);
 }
 

@@ -8,6 +8,7 @@
 
 #include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
+#include "kernels/conv_gemm.hpp"
 #include "kernels/lowering.hpp"
 #include "kernels/winograd.hpp"
 #include "sim/workload/fusion.hpp"
@@ -117,20 +118,30 @@ TEST_CASE("engines_pick_different_algorithms_where_the_real_engines_differ") {
   CHECK(lower_layer(narrow, 0, load_engine("ncnn"), big()).algorithm == "im2col_gemm");
 }
 
-TEST_CASE("winograd_runs_three_phases_and_cuts_the_multiplies") {
+TEST_CASE("ncnn_winograd_transforms_input_then_runs_gemm_with_the_output_transform_inside") {
   const Network c3 = single_conv(64, 56, ConvSpec::square(64, 3));
   const KernelPlan plan = lower_layer(c3, 0, load_engine("ncnn"), big());
+  REQUIRE(plan.phases.size() == 2);
+  CHECK(plan.phases[0].name == "input_transform");
+  CHECK(plan.phases[1].name == "gemm");
+  const int64_t direct = 2 * op_cost(c3, 0).macs;
+  const WinogradCost w = winograd_cost(6, 56, 56, 1, 64, 64);
+  // F(6,3): 64 multiplies per 6x6 tile instead of 324, on ceil(56/6)^2 = 100 tiles.
+  CHECK(w.tiles == 100);
+  CHECK(w.gemm_flops == 2 * 64 * 100 * 64 * 64);
+  CHECK(w.gemm_flops < direct / 4);
+  CHECK(plan.phases[1].flops() == w.gemm_flops + w.output_transform_flops + op_cost(c3, 0).flops - direct);
+  CHECK(plan.packed_weight_bytes == 64 * 64 * 64 * 2);  // transformed 8x8 kernels, fp16
+  CHECK(plan.workspace_bytes == 64 * 100 * 64 * 2);     // transformed input tiles
+}
+
+TEST_CASE("gpu_winograd_is_three_dispatches") {
+  const Network c3 = single_conv(64, 56, ConvSpec::square(64, 3));
+  const KernelPlan plan = lower_layer_gpu(c3, 0, load_engine("ncnn-vulkan"), gpu());
   REQUIRE(plan.phases.size() == 3);
   CHECK(plan.phases[0].name == "input_transform");
   CHECK(plan.phases[1].name == "gemm");
   CHECK(plan.phases[2].name == "output_transform");
-  const int64_t direct = 2 * op_cost(c3, 0).macs;
-  // F(6,3): 64 multiplies per 6x6 tile instead of 324, on ceil(56/6)^2 = 100 tiles.
-  CHECK(plan.phases[1].flops() == 2 * 64 * 100 * 64 * 64);
-  CHECK(plan.phases[1].flops() < direct / 4);
-  CHECK(plan.phases[0].flops() > 0);
-  CHECK(plan.packed_weight_bytes == 64 * 64 * 64 * 2);  // transformed 8x8 kernels, fp16
-  CHECK(plan.workspace_bytes == 64 * 100 * (64 + 64) * 2);
 }
 
 TEST_CASE("im2col_packs_before_the_gemm_reads_the_workspace") {
@@ -157,10 +168,21 @@ TEST_CASE("tile_counts_match_what_the_engines_launch") {
   // NR=8 steps until each thread has ~5 tiles: max_nc = ceil(64*523/20) >= 64, so nc = 64.
   const Network pw = single_conv(64, 56, ConvSpec::square(64, 1));
   CHECK(lower_layer(pw, 0, load_engine("xnnpack"), big(DataType::fp32)).tiles() == 523);
-  // ncnn 1x1 GEMM with 16 output channels: two MR=8 row tiles, N split so 4 threads get work.
+  // ncnn 1x1 GEMM with 16 output channels on 4 threads: get_optimal_tile_mnk gives TILE_M = 8, and
+  // only row tiles are parallel, so two threads do all the GEMM work.
   const Network narrow = single_conv(16, 56, ConvSpec::square(16, 1));
   const KernelPlan p = lower_layer(narrow, 0, load_engine("ncnn"), big(DataType::fp16, 4));
-  CHECK(p.tiles() >= 4);
+  REQUIRE(p.phases.size() == 2);
+  CHECK(p.phases[0].name == "pack");
+  CHECK(p.phases[1].launched_tiles == 2);
+  // ncnn's worked example (docs/engine-facts.md 1b): 64->128, 3x3 at 28x28, 4 threads, 256 KiB L2:
+  // TILE_M = 32 (four row tiles), TILE_N = 80.
+  const Network example = single_conv(64, 28, ConvSpec::square(128, 5));  // 5x5: im2col, K = 64*25
+  const GemmTiling t = choose_gemm_tiling(
+      LoweringContext{example, 0, example.op(0), load_engine("ncnn"), DataType::fp32, 4, 4, 4, 256 * 1024}, 128, 784, 576);
+  CHECK(t.tile_m == 32);
+  CHECK(t.tile_n == 80);
+  CHECK(t.tile_k == 576);
   // GPU: workgroups of 64 invocations, each a pack4 output of one pixel.
   CHECK(lower_layer_gpu(pw, 0, load_engine("ncnn-vulkan"), gpu()).tiles() == (64 / 4) * ((56 * 56 + 63) / 64));
 }
