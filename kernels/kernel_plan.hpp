@@ -59,6 +59,7 @@ struct KernelPlan {
   int64_t packed_weight_bytes = 0;  // what the engine keeps instead of the raw weights (0 = raw)
   std::vector<Phase> phases;
 
+  // The new phase; references to earlier phases may not survive the call.
   Phase& add_phase(std::string name, double efficiency);
   int64_t tiles() const;     // tiles the engine launches (workgroups on a GPU) over all phases
   int64_t total_flops() const;

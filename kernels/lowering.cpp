@@ -42,9 +42,11 @@ void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, const std::stri
   if (im2col) plan.workspace_bytes = K * group * N * c.elem;
   if (algorithm == "igemm")  // XNNPACK's indirection buffer: one pointer per kernel tap per output pixel
     plan.workspace_bytes = a.kernel_shape[0] * a.kernel_shape[1] * N * static_cast<int64_t>(sizeof(void*));
-  Phase* pack = im2col ? &plan.add_phase(algorithm == "gemm_1x1" ? "pack" : "im2col", c.engine.elementwise_efficiency)
-                        : nullptr;
-  Phase& gemm = plan.add_phase("gemm", c.engine.gemm_efficiency);
+  if (im2col) plan.add_phase(algorithm == "gemm_1x1" ? "pack" : "im2col", c.engine.elementwise_efficiency);
+  plan.add_phase("gemm", c.engine.gemm_efficiency);
+  // References only once every phase exists: adding a phase may move the others.
+  Phase* pack = im2col ? &plan.phases.front() : nullptr;
+  Phase& gemm = plan.phases.back();
   for (int64_t g = 0; g < group; ++g) {  // groups run one after another, each a GEMM
     const int64_t in0 = g * (cin / group), in1 = (g + 1) * (cin / group);
     GemmShape shape{M, N, K, c.op.weights.at(0), g * M, GemmB{input, in0, in1}, output, g * M, cout};

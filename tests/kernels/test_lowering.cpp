@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
@@ -44,6 +45,18 @@ void check_plan_covers_layer(const Network& net, OpId id, const KernelPlan& plan
   INFO(op.name << " (" << plan.algorithm << ")");
   CHECK(plan.total_flops() == expected_flops(net, id, plan));
   CHECK(plan.tiles() > 0);
+  // Phases respect their dependencies: a workspace is read only after an earlier phase wrote it,
+  // and every phase has work.
+  std::set<TensorId> written_workspaces;
+  for (const Phase& p : plan.phases) {
+    CHECK(!p.items.empty());
+    for (const WorkItem& w : p.items)
+      for (const DataAccess& a : w.accesses)
+        if (a.tensor < -1 && !a.write) CHECK(written_workspaces.count(a.tensor) == 1);
+    for (const WorkItem& w : p.items)
+      for (const DataAccess& a : w.accesses)
+        if (a.tensor < -1 && a.write) written_workspaces.insert(a.tensor);
+  }
   // Every output element is written exactly once.
   for (TensorId t : op.outputs) {
     const ActivationGeometry g = geometry_of(net.tensor(t));
