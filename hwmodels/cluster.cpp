@@ -37,6 +37,8 @@ const std::vector<Field<ClusterSpec>>& ClusterSpec::fields() {
        &C::static_power_per_core},
       {{"static_power_cluster", Unit::watts, "leakage of the cluster's shared logic", 0.0, "", 0, 10},
        &C::static_power_cluster},
+      {{"max_dram_bandwidth", Unit::bandwidth, "DRAM bandwidth the cluster's port passes (0 = no limit)", 0.0, "", 0,
+        1e12}, &C::max_dram_bandwidth},
   };
   return f;
 }

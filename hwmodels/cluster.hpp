@@ -19,6 +19,7 @@ struct ClusterSpec {
   std::vector<std::pair<double, double>> operating_points;  // (Hz, V), ascending
   double static_power_per_core = 0;      // W while powered
   double static_power_cluster = 0;       // W for the cluster's shared logic while powered
+  double max_dram_bandwidth = 0;         // bytes/s the cluster's port to the interconnect passes (0 = no limit)
   std::optional<CacheSpec> l2;           // L2 shared by the cluster's cores (Cortex-A53-style)
 
   // Dynamic energy per operation relative to the top operating point, where core presets state it:

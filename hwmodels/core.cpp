@@ -38,6 +38,8 @@ const std::vector<Field<CoreSpec>>& CoreSpec::fields() {
       {{"load_bytes_per_cycle", Unit::bytes, "L1D load bytes per cycle", 16.0, "", 4, 256}, &C::load_bytes_per_cycle},
       {{"store_bytes_per_cycle", Unit::bytes, "L1D store bytes per cycle", 16.0, "", 4, 256},
        &C::store_bytes_per_cycle},
+      {{"outstanding_misses", Unit::count, "line fills one core keeps in flight; its DRAM bandwidth is this x line / latency",
+        12.0, "", 1, 256, true}, &C::outstanding_misses},
       {{"energy_per_fp32_flop", Unit::joules, "dynamic energy per FP32 FLOP", std::nullopt, "", 0, 1e-9},
        &C::energy_per_fp32_flop},
       {{"energy_per_fp16_flop", Unit::joules, "dynamic energy per FP16 FLOP", 0.0, "", 0, 1e-9},

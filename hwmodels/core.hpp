@@ -20,6 +20,7 @@ struct CoreSpec {
   double int8_ops_per_cycle = 0;       // peak, 2 per MAC (dot-product instructions where present)
   double load_bytes_per_cycle = 16;    // L1D load bandwidth
   double store_bytes_per_cycle = 16;   // L1D store bandwidth
+  double outstanding_misses = 12;      // cache-line fills one core keeps in flight (bounds its DRAM bandwidth)
   double energy_per_fp32_flop = 0;     // joules
   double energy_per_fp16_flop = 0;
   double energy_per_int8_op = 0;

@@ -1,17 +1,15 @@
 #include "sim/engine/cpu_simulator.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <memory>
 #include <numeric>
 
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
 #include "kernels/lowering.hpp"
-#include "sim/engine/block_cache.hpp"
-#include "sim/engine/canonical_blocks.hpp"
+#include "sim/engine/bandwidth_sharing.hpp"
 #include "sim/engine/event_queue.hpp"
+#include "sim/engine/memory_hierarchy.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
 #include "sim/workload/op_cost.hpp"
@@ -23,97 +21,77 @@ namespace {
 // around a missing load); out-of-order cores hide the shorter of the two entirely.
 constexpr double kInOrderExposedFraction = 0.5;
 
-struct Worker {
+struct Core {
   const ClusterSpec* cluster = nullptr;
-  BlockCache* l2 = nullptr;  // the L2 this core reads through (private or the cluster's)
+  int group = 0;             // index of its cluster among those in use (bandwidth limits)
+  BlockCache* l2 = nullptr;  // the L2 it reads through
 };
 
-struct ItemTime {
-  double total = 0, compute = 0, energy = 0;
-  int64_t dram_bytes = 0;
+// A work item in flight on a core.
+struct Running {
+  int64_t item = -1;
+  double start = 0;
+  double compute = 0;     // arithmetic (or L1-bound) time
+  double on_chip = 0;     // L2/L3/system-cache time plus the DRAM latency, if it misses
+  double energy = 0;
+  int64_t dram = 0;
+  Flow flow;              // its DRAM transfer while one is active
+  double remaining = 0;   // DRAM bytes still to move
+  bool transferring = false;
+  uint64_t version = 0;   // invalidates stale transfer-completion events
+};
+
+struct Event {
+  enum Kind { next_item, transfer_done, item_done } kind;
+  int core;
+  uint64_t version;
 };
 
 class CpuSimulation {
  public:
   CpuSimulation(const SocSpec& soc, const EngineProfile& engine, const CpuRunOptions& opt)
-      : soc_(soc), engine_(engine), options_(opt) {
+      : soc_(soc), engine_(engine), options_(opt), memory_(soc) {
+    if (opt.threads < 1) throw ConfigError(fmt::format("--threads {}: must be at least 1", opt.threads));
     auto clusters = soc.clusters_of(opt.cores);
     if (clusters.empty()) clusters = soc.clusters_of("all");  // a homogeneous SoC: every core is both
-    for (const ClusterSpec* c : clusters) {
-      BlockCache* shared = nullptr;
-      if (c->l2) shared = &caches_.emplace_back(c->l2->size);
-      for (int i = 0; i < static_cast<int>(c->count); ++i) {
-        BlockCache* l2 = shared;
-        if (!l2 && c->core.l2) l2 = &caches_.emplace_back(c->core.l2->size);
-        if (!l2) l2 = &caches_.emplace_back(c->core.l1d.size);  // no L2: L1 is the last private level
-        cores_.push_back(Worker{c, l2});
-      }
+    std::vector<Core> candidates;
+    for (const ClusterSpec* c : clusters)
+      for (int i = 0; i < static_cast<int>(c->count); ++i) candidates.push_back(Core{c, 0, nullptr});
+    const int workers = std::min<int>(opt.threads, static_cast<int>(candidates.size()));
+    for (int w = 0; w < workers; ++w) {
+      Core core = candidates[static_cast<size_t>(w)];
+      auto it = std::find(used_clusters_.begin(), used_clusters_.end(), core.cluster);
+      if (it == used_clusters_.end()) it = used_clusters_.insert(used_clusters_.end(), core.cluster);
+      core.group = static_cast<int>(it - used_clusters_.begin());
+      core.l2 = memory_.add_core(*core.cluster);
+      cores_.push_back(core);
+      static_power_ += core.cluster->static_power_per_core;
     }
-    if (opt.threads < 1) throw ConfigError(fmt::format("--threads {}: must be at least 1", opt.threads));
-    workers_ = std::min<int>(opt.threads, static_cast<int>(cores_.size()));
-    l3_ = BlockCache(soc.l3 ? soc.l3->size : 0);
-    slc_ = BlockCache(soc.memory.system_cache ? soc.memory.system_cache->size : 0);
+    for (const ClusterSpec* c : used_clusters_) {
+      static_power_ += c->static_power_cluster;
+      group_caps_.push_back(c->max_dram_bandwidth);
+    }
     precision_ = resolve_precision();
-    for (int w = 0; w < workers_; ++w) used_clusters_.push_back(cores_[static_cast<size_t>(w)].cluster);
-    std::sort(used_clusters_.begin(), used_clusters_.end());
-    used_clusters_.erase(std::unique(used_clusters_.begin(), used_clusters_.end()), used_clusters_.end());
-    for (int w = 0; w < workers_; ++w) static_power_ += cores_[static_cast<size_t>(w)].cluster->static_power_per_core;
-    for (const ClusterSpec* c : used_clusters_) static_power_ += c->static_power_cluster;
+    running_.resize(cores_.size());
+    if (opt.record_timeline) {
+      timeline_ = std::make_shared<Timeline>();
+      int index = 0;
+      for (const Core& c : cores_)
+        timeline_->tracks.push_back(fmt::format("cpu{} ({}, {})", index++, c.cluster->name, c.cluster->core.name));
+    }
   }
 
   DataType precision() const { return precision_; }
   double static_power() const { return static_power_; }
   uint64_t events() const { return events_.pushed(); }
-  const std::string& cores_name() const { return options_.cores; }
+  std::shared_ptr<Timeline> timeline() const { return timeline_; }
 
-  // Runs one parallel loop from `start`; returns when its last item finishes. Static partition:
-  // OpenMP schedule(static) gives each of the N threads one contiguous chunk, and threads beyond
-  // the number of cores time-share them. tile2d and dynamic: each free core takes the next tile
-  // (pthreadpool's work stealing evens out the same way).
-  double run_phase(const KernelPlan& plan, const Phase& phase, double start,
-                   std::vector<double>& busy, std::vector<double>& compute, LayerResult& r) {
-    const auto n = static_cast<int64_t>(phase.items.size());
-    if (n == 0) return start;
-    const int threads = options_.threads;
-    const bool is_static = engine_.partition == "static";
-    std::vector<std::vector<int64_t>> queue(static_cast<size_t>(workers_));
-    if (is_static) {
-      int64_t next = 0;
-      for (int t = 0; t < threads; ++t) {
-        const int64_t count = n / threads + (t < n % threads ? 1 : 0);
-        for (int64_t i = 0; i < count; ++i) queue[static_cast<size_t>(t % workers_)].push_back(next++);
-      }
-    }
-    int64_t dynamic_next = 0;
-    const int sharers = static_cast<int>(std::min<int64_t>(workers_, n));
-    std::vector<size_t> cursor(static_cast<size_t>(workers_), 0);
-    for (int w = 0; w < workers_; ++w) events_.push(start, 0, w);
-    double end = start;
-    while (!events_.empty()) {
-      const auto e = events_.pop();
-      const auto w = static_cast<size_t>(e.payload);
-      int64_t item = -1;
-      if (is_static) {
-        if (cursor[w] < queue[w].size()) item = queue[w][cursor[w]++];
-      } else if (dynamic_next < n) {
-        item = dynamic_next++;
-      }
-      end = std::max(end, e.time);
-      if (item < 0) continue;
-      const ItemTime t = time_item(phase.items[static_cast<size_t>(item)], plan, phase.efficiency, cores_[w], sharers);
-      busy[w] += t.total;
-      compute[w] += t.compute;
-      r.energy_j += t.energy;
-      r.dram_bytes += t.dram_bytes;
-      events_.push(e.time + t.total, 1, e.payload);
-    }
-    return end;
-  }
-
-  LayerResult run_layer(const Network& net, OpId id, double& now, int64_t& workspace, int64_t& weights) {
+  LayerResult run_layer(const Network& net, OpId id, double& now, int layer_index, int64_t& workspace,
+                        int64_t& weights) {
     const Operator& op = net.op(id);
     const OpCost cost = op_cost(net, id);
-    const KernelPlan plan = lower_layer(net, id, engine_, cpu_target(*cores_.front().cluster, precision_, options_.threads));
+    const KernelPlan plan =
+        lower_layer(net, id, engine_, cpu_target(*cores_.front().cluster, precision_, options_.threads));
     workspace = std::max(workspace, plan.workspace_bytes);
     int64_t raw_weights = 0;
     for (TensorId t : op.weights) raw_weights += net.tensor(t).elements() * bytes_per_element(precision_);
@@ -131,18 +109,21 @@ class CpuSimulation {
       r.bound = "overhead";
       return r;
     }
-
-    // Phases run one after another, each a parallel loop ended by a barrier; the slowest thread
-    // decides when the next starts.
-    double clock = engine_.wakeup_overhead;  // each layer runs on its own clock from 0
-    std::vector<double> busy(static_cast<size_t>(workers_), 0.0), compute(static_cast<size_t>(workers_), 0.0);
+    // Phases run one after another, each a parallel loop ended by a barrier: the slowest thread
+    // decides when the next starts. Each layer runs on its own clock from 0, so its time does
+    // not depend on where it sits in the network.
+    origin_ = now;
+    layer_index_ = layer_index;
+    double clock = engine_.wakeup_overhead;
+    std::vector<double> busy(cores_.size(), 0.0), compute(cores_.size(), 0.0);
     for (const Phase& phase : plan.phases) {
       clock = run_phase(plan, phase, clock, busy, compute, r);
       clock += engine_.barrier_overhead;
     }
-    const double mean_busy = std::accumulate(busy.begin(), busy.end(), 0.0) / workers_;
+    const double workers = static_cast<double>(cores_.size());
+    const double mean_busy = std::accumulate(busy.begin(), busy.end(), 0.0) / workers;
     r.overhead_s = engine_.wakeup_overhead + engine_.barrier_overhead * static_cast<double>(plan.phases.size());
-    r.compute_s = std::accumulate(compute.begin(), compute.end(), 0.0) / workers_;
+    r.compute_s = std::accumulate(compute.begin(), compute.end(), 0.0) / workers;
     r.memory_s = mean_busy - r.compute_s;
     r.latency_s = clock;
     // What is left is waiting for the slowest thread; the parts add up to the latency.
@@ -158,91 +139,173 @@ class CpuSimulation {
  private:
   DataType resolve_precision() const {
     const auto& p = options_.precision;
-    std::vector<const CoreSpec*> used;
-    for (int w = 0; w < workers_; ++w) used.push_back(&cores_[static_cast<size_t>(w)].cluster->core);
     if (p == "auto") {
-      DataType t = engine_.auto_precision(*used.front());
-      for (const CoreSpec* c : used)
-        if (engine_.auto_precision(*c) != t) t = DataType::fp32;  // a mixed pool computes in what all support
+      DataType t = engine_.auto_precision(cores_.front().cluster->core);
+      for (const Core& c : cores_)
+        if (engine_.auto_precision(c.cluster->core) != t) t = DataType::fp32;  // a mixed pool computes in what all support
       return t;
     }
     const DataType t = p == "fp16" ? DataType::fp16 : p == "int8" ? DataType::int8 : DataType::fp32;
-    for (const CoreSpec* c : used)
-      if (c->ops_per_cycle(t) <= 0)
-        throw ConfigError(fmt::format("--precision {}: core '{}' has no {} arithmetic", p, c->name, p));
+    for (const Core& c : cores_)
+      if (c.cluster->core.ops_per_cycle(t) <= 0)
+        throw ConfigError(fmt::format("--precision {}: core '{}' has no {} arithmetic", p, c.cluster->core.name, p));
     return t;
   }
 
-  // Walks the block down the hierarchy (private/cluster L2, shared L3, system cache), filling
-  // each level it missed. Returns the DRAM bytes it causes: a read that misses everywhere, and
-  // modified blocks the last level evicts. A write that misses allocates without reading DRAM
-  // (whole blocks are overwritten).
-  int64_t lookup(const Worker& core, const BlockKey& key, int64_t bytes, bool write, int64_t& l2, int64_t& l3,
-                 int64_t& slc) {
-    BlockCache* levels[] = {core.l2, soc_.l3 ? &l3_ : nullptr, soc_.memory.system_cache ? &slc_ : nullptr};
-    int64_t* served[] = {&l2, &l3, &slc};
-    BlockCache* last = core.l2;
-    for (BlockCache* c : levels)
-      if (c) last = c;
-    int64_t dram = 0;
-    for (int i = 0; i < 3; ++i) {
-      if (!levels[i]) continue;
-      const BlockCache::Outcome o = levels[i]->access(key, bytes, write);
-      if (levels[i] == last) dram += o.written_back;
-      if (o.hit || write) {
-        *served[i] += bytes;
-        return dram;
+  // Runs one parallel loop from `start`; returns when its last item finishes. Static partition:
+  // OpenMP schedule(static) gives each of the N threads one contiguous chunk, and threads beyond
+  // the number of cores time-share them. tile2d and dynamic: each free core takes the next tile
+  // (pthreadpool's work stealing evens out the same way).
+  double run_phase(const KernelPlan& plan, const Phase& phase, double start, std::vector<double>& busy,
+                   std::vector<double>& compute, LayerResult& r) {
+    const auto n = static_cast<int64_t>(phase.items.size());
+    if (n == 0) return start;
+    const auto workers = static_cast<int>(cores_.size());
+    const bool is_static = engine_.partition == "static";
+    std::vector<std::vector<int64_t>> queue(cores_.size());
+    if (is_static) {
+      const int threads = options_.threads;
+      int64_t next = 0;
+      for (int t = 0; t < threads; ++t) {
+        const int64_t count = n / threads + (t < n % threads ? 1 : 0);
+        for (int64_t i = 0; i < count; ++i) queue[static_cast<size_t>(t % workers)].push_back(next++);
       }
     }
-    return dram + bytes;
+    int64_t dynamic_next = 0;
+    std::vector<size_t> cursor(cores_.size(), 0);
+    last_solve_ = start;
+    for (int w = 0; w < workers; ++w) events_.push(start, 0, Event{Event::next_item, w, 0});
+    double end = start;
+    while (!events_.empty()) {
+      const auto e = events_.pop();
+      const int w = e.payload.core;
+      Running& run = running_[static_cast<size_t>(w)];
+      switch (e.payload.kind) {
+        case Event::next_item: {
+          int64_t item = -1;
+          if (is_static) {
+            if (cursor[static_cast<size_t>(w)] < queue[static_cast<size_t>(w)].size())
+              item = queue[static_cast<size_t>(w)][cursor[static_cast<size_t>(w)]++];
+          } else if (dynamic_next < n) {
+            item = dynamic_next++;
+          }
+          end = std::max(end, e.time);
+          if (item >= 0) start_item(plan, phase, w, item, e.time);
+          break;
+        }
+        case Event::transfer_done:
+          if (e.payload.version != run.version || !run.transferring) break;  // superseded by a re-solve
+          advance_transfers(e.time);
+          run.transferring = false;
+          run.remaining = 0;
+          resolve_bandwidth(e.time);
+          finish_item(w, e.time);
+          break;
+        case Event::item_done: {
+          const double took = e.time - run.start;
+          busy[static_cast<size_t>(w)] += took;
+          compute[static_cast<size_t>(w)] += std::min(run.compute, took);
+          r.energy_j += run.energy;
+          r.dram_bytes += run.dram;
+          if (timeline_)
+            timeline_->slices.push_back(TimelineSlice{w, origin_ + run.start, origin_ + e.time, layer_index_, phase.name,
+                                                      phase.items[static_cast<size_t>(run.item)].flops, run.dram});
+          run.item = -1;
+          events_.push(e.time, 0, Event{Event::next_item, w, 0});
+          end = std::max(end, e.time);
+          break;
+        }
+      }
+    }
+    return end;
   }
 
-  ItemTime time_item(const WorkItem& item, const KernelPlan& plan, double efficiency, const Worker& core,
-                     int sharers) {
+  void start_item(const KernelPlan& plan, const Phase& phase, int w, int64_t item, double now) {
+    const Core& core = cores_[static_cast<size_t>(w)];
     const ClusterSpec& cl = *core.cluster;
     const CoreSpec& cs = cl.core;
     const double f = cl.frequency;
+    const WorkItem& work = phase.items[static_cast<size_t>(item)];
+    const Traffic t = memory_.access(*core.l2, work, bytes_per_element(plan.precision));
     const CacheSpec& l2spec = cs.l2 ? *cs.l2 : (cl.l2 ? *cl.l2 : cs.l1d);
-    int64_t l1 = 0, l2 = 0, l3 = 0, slc = 0, dram = 0;
-    const int64_t elem = bytes_per_element(plan.precision);
-    for (const DataAccess& a : item.accesses) {
-      for_each_block(a, elem, [&](const BlockKey& key, int64_t bytes) {
-        l1 += bytes;
-        dram += lookup(core, key, bytes, a.write, l2, l3, slc);
-      });
-    }
-    ItemTime t;
-    const double rate = cs.ops_per_cycle(plan.precision) * efficiency * f;
-    const double arithmetic = rate > 0 ? item.flops / rate : 0;
-    const double l1_time = l1 / (cs.load_bytes_per_cycle * f);
-    const double dram_share = soc_.memory.achievable_bandwidth() / std::max(1, sharers);
-    double mem = l2 / (l2spec.bandwidth * f) + dram / dram_share + (dram > 0 ? soc_.memory.latency : 0);
-    if (soc_.l3) mem += l3 / (soc_.l3->bandwidth * f);
-    if (soc_.memory.system_cache) mem += slc / (soc_.memory.system_cache->bandwidth * f);
-    t.compute = std::max(arithmetic, l1_time);
-    t.total = std::max(t.compute, mem);
-    if (!cs.out_of_order) t.total += kInOrderExposedFraction * std::min(t.compute, mem);
-    t.dram_bytes = dram;
+    Running& run = running_[static_cast<size_t>(w)];
+    run.item = item;
+    run.start = now;
+    const double rate = cs.ops_per_cycle(plan.precision) * phase.efficiency * f;
+    run.compute = std::max(rate > 0 ? work.flops / rate : 0.0, t.l1 / (cs.load_bytes_per_cycle * f));
+    run.on_chip = t.l2 / (l2spec.bandwidth * f) + (t.dram > 0 ? soc_.memory.latency : 0.0);
+    if (soc_.l3) run.on_chip += t.l3 / (soc_.l3->bandwidth * f);
+    if (soc_.memory.system_cache) run.on_chip += t.slc / (soc_.memory.system_cache->bandwidth * f);
+    run.dram = t.dram;
     // The core, its L1 and L2 sit in the cluster's voltage domain; shared levels and DRAM do not.
-    t.energy = cl.energy_scale() * (item.flops * cs.energy_per_op(plan.precision) + l1 * cs.l1d.energy_per_byte +
-                                    l2 * l2spec.energy_per_byte) +
-               dram * soc_.memory.energy_per_byte;
-    if (soc_.l3) t.energy += l3 * soc_.l3->energy_per_byte;
-    if (soc_.memory.system_cache) t.energy += slc * soc_.memory.system_cache->energy_per_byte;
-    return t;
+    run.energy = cl.energy_scale() * (work.flops * cs.energy_per_op(plan.precision) + t.l1 * cs.l1d.energy_per_byte +
+                                      t.l2 * l2spec.energy_per_byte) +
+                 t.dram * soc_.memory.energy_per_byte;
+    if (soc_.l3) run.energy += t.l3 * soc_.l3->energy_per_byte;
+    if (soc_.memory.system_cache) run.energy += t.slc * soc_.memory.system_cache->energy_per_byte;
+    if (t.dram == 0) {
+      finish_item(w, now);
+      return;
+    }
+    advance_transfers(now);
+    run.transferring = true;
+    run.remaining = static_cast<double>(t.dram);
+    run.flow = Flow{core.group, cs.outstanding_misses * l2spec.line / soc_.memory.latency, 0};
+    resolve_bandwidth(now);
+  }
+
+  // The item's memory time is what its on-chip traffic took plus its DRAM transfer; it ends when
+  // both that and its arithmetic are done, as far as the core overlaps them.
+  void finish_item(int w, double now) {
+    Running& run = running_[static_cast<size_t>(w)];
+    const double memory = run.on_chip + (now - run.start);
+    double took = std::max(run.compute, memory);
+    if (!cores_[static_cast<size_t>(w)].cluster->core.out_of_order)
+      took += kInOrderExposedFraction * std::min(run.compute, memory);
+    events_.push(run.start + took, 1, Event{Event::item_done, w, 0});
+  }
+
+  // Moves every active transfer forward at its current rate up to `now`.
+  void advance_transfers(double now) {
+    const double dt = now - last_solve_;
+    for (Running& run : running_)
+      if (run.transferring) run.remaining = std::max(0.0, run.remaining - run.flow.rate * dt);
+    last_solve_ = now;
+  }
+
+  // Re-divides DRAM bandwidth among the active transfers (max-min fair under per-core and
+  // per-cluster limits) and reschedules when each will finish.
+  void resolve_bandwidth(double now) {
+    std::vector<Flow*> flows;
+    for (Running& run : running_)
+      if (run.transferring) flows.push_back(&run.flow);
+    solve_max_min(flows, soc_.memory.achievable_bandwidth(), group_caps_);
+    double in_use = 0;
+    for (size_t w = 0; w < running_.size(); ++w) {
+      Running& run = running_[w];
+      if (!run.transferring) continue;
+      in_use += run.flow.rate;
+      ++run.version;
+      events_.push(now + run.remaining / run.flow.rate, 2, Event{Event::transfer_done, static_cast<int>(w), run.version});
+    }
+    if (timeline_) timeline_->counters.push_back(CounterSample{"DRAM bandwidth (GB/s)", origin_ + now, in_use / 1e9});
   }
 
   const SocSpec& soc_;
   const EngineProfile& engine_;
   CpuRunOptions options_;
-  std::deque<BlockCache> caches_;  // stable addresses for Worker::l2
-  std::vector<Worker> cores_;      // candidate cores in placement order
-  int workers_ = 1;                // cores actually running threads
+  MemoryHierarchy memory_;
+  std::vector<Core> cores_;  // the cores running threads, in placement order
   std::vector<const ClusterSpec*> used_clusters_;
-  BlockCache l3_, slc_;
+  std::vector<double> group_caps_;
+  std::vector<Running> running_;
   DataType precision_ = DataType::fp32;
   double static_power_ = 0;
-  EventQueue<int> events_;
+  double last_solve_ = 0;
+  double origin_ = 0;  // start of the current layer on the run's clock
+  int layer_index_ = 0;
+  EventQueue<Event> events_;
+  std::shared_ptr<Timeline> timeline_;
 };
 
 }  // namespace
@@ -263,21 +326,22 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   const auto order = net.topological_order();
   double now = 0;
   for (OpId id : order) {
-    LayerResult layer = sim.run_layer(net, id, now, result.workspace_bytes, result.weight_bytes);
+    LayerResult layer = sim.run_layer(net, id, now, static_cast<int>(result.layers.size()), result.workspace_bytes,
+                                      result.weight_bytes);
     result.energy_j += layer.energy_j;
     result.macs += layer.macs;
     result.layers.push_back(std::move(layer));
   }
   result.latency_s = now;
   result.static_energy_j = sim.static_power() * now;
-  const int64_t elem = bytes_per_element(sim.precision());
   for (size_t t = 0; t < net.tensor_count(); ++t) {
     const Tensor& tensor = net.tensor(static_cast<TensorId>(t));
     if (tensor.kind == TensorKind::weight && tensor.learnable) result.params += tensor.elements();
   }
-  result.activation_bytes = peak_activation_bytes(net, order, elem);
+  result.activation_bytes = peak_activation_bytes(net, order, bytes_per_element(sim.precision()));
   result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;
   result.events = sim.events();
+  result.timeline = sim.timeline();
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include "hwmodels/soc.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/engine/run_result.hpp"
+#include "sim/engine/timeline.hpp"
 #include "sim/workload/network.hpp"
 
 namespace tilesim {
@@ -15,6 +16,7 @@ struct CpuRunOptions {
   int threads = 4;
   std::string cores = "big";      // all | big | little (ncnn powersave 0 | 2 | 1)
   std::string precision = "auto"; // auto | fp32 | fp16 | int8
+  bool record_timeline = false;   // fill RunResult::timeline (for --trace and --out)
 };
 
 // `net` is the unfused network; the engine's fusion is applied here.

@@ -1,6 +1,7 @@
 #pragma once
 // What a simulation reports, per layer and in total.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct RunResult {
   int64_t weight_bytes = 0, activation_bytes = 0, workspace_bytes = 0;
   int64_t macs = 0, params = 0;
   uint64_t events = 0;             // simulated events, for speed reports
+  std::shared_ptr<struct Timeline> timeline;  // when recorded
 };
 
 }  // namespace tilesim
