@@ -17,6 +17,7 @@
 #include "sim/app/atomic_file.hpp"
 #include "sim/app/model_source.hpp"
 #include "sim/app/reports.hpp"
+#include "sim/app/run_outputs.hpp"
 #include "sim/app/text_table.hpp"
 #include "sim/engine/cpu_simulator.hpp"
 #include "sim/workload/fusion.hpp"
@@ -126,11 +127,10 @@ int cmd_run(const Options& o, std::ostream& out) {
   if (cores_available == 0)
     for (const ClusterSpec* c : soc.clusters_of("all")) cores_available += static_cast<int>(c->count);
   run.threads = o.threads.value_or(cores_available);  // ncnn's default: one thread per selected core
+  run.record_timeline = !o.out_file.empty() || !o.trace_file.empty();
   const RunResult result = simulate_cpu(net, soc, engine, run);
-  if (!o.out_file.empty())
-    throw ConfigError(fmt::format("--out {}: HDF5 results are not implemented yet", o.out_file));
-  if (!o.trace_file.empty())
-    throw ConfigError(fmt::format("--trace {}: timeline traces are not implemented yet", o.trace_file));
+  if (!o.out_file.empty()) write_run_hdf5(o.out_file, result);
+  if (!o.trace_file.empty()) write_perfetto_trace(o.trace_file, result);
   if (o.format == "json") out << run_json(result).dump(2) << '\n';
   else if (o.format == "csv") print_run_csv(result, out);
   else print_run_table(result, out);

@@ -1,12 +1,18 @@
 // End-to-end tests of the command line: what users' scripts rely on (CONTRACT.md).
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <numeric>
+#include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_harness.hpp"
+#include "traces/hdf5_table.hpp"
 
 using tilesim::test::tilesim_cli;
 using nlohmann::json;
@@ -220,4 +226,44 @@ TEST_CASE("info_kernels_on_the_gpu_lists_dispatches_and_workgroups") {
   const auto wrong = tilesim_cli({"info", "--model", "resnet18", "--kernels", "--engine", "ncnn-vulkan"});
   CHECK(wrong.status == 2);
   CHECK(wrong.err.find("--device gpu") != std::string::npos);
+}
+
+TEST_CASE("run_writes_hdf5_results_and_a_perfetto_trace") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("tilesim_out_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string h5 = (dir / "run.h5").string(), trace = (dir / "trace.json").string();
+  const auto r = tilesim_cli({"run", "--model", "resnet18", "--out", h5, "--trace", trace, "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json result = json::parse(r.out);
+  const tilesim::Hdf5File file = tilesim::read_hdf5(h5);
+  CHECK(std::get<std::string>(file.attributes.at("model")) == "resnet18");
+  const tilesim::Table* layers = file.table("layers");
+  REQUIRE(layers);
+  CHECK(layers->rows() == result["layers"].size());
+  const auto& latency = std::get<std::vector<double>>(*layers->column("latency_s"));
+  CHECK(std::accumulate(latency.begin(), latency.end(), 0.0) * 1e3 ==
+        doctest::Approx(result["total"]["latency_ms"].get<double>()));
+  const tilesim::Table* items = file.table("work_items");
+  REQUIRE(items);
+  CHECK(items->rows() > layers->rows());
+
+  std::ifstream in(trace);
+  const json t = json::parse(in);
+  int slices = 0, counters = 0;
+  std::set<int> tracks;
+  for (const auto& e : t["traceEvents"]) {
+    if (e["ph"] == "X") {
+      ++slices;
+      tracks.insert(e["tid"].get<int>());
+      CHECK(e["dur"].get<double>() >= 0);
+    }
+    if (e["ph"] == "C") ++counters;
+  }
+  CHECK(slices > 100);
+  CHECK(tracks.size() == 5);  // the layer track and one per core of the 4 threads
+  CHECK(counters > 0);
+  for (const auto& entry : fs::directory_iterator(dir))  // written atomically: no temporaries left
+    CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);
+  fs::remove_all(dir);
 }
