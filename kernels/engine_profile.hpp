@@ -35,7 +35,8 @@ struct EngineProfile {
   double elementwise_efficiency = 0.5;
   double pack_fp32 = 4, pack_fp16 = 8;  // channels interleaved per element pack
   double gpu_local_size = 64;         // invocations per workgroup
-  double gpu_outputs_per_invocation = 4;  // output elements one invocation computes
+  double gpu_channels_per_invocation = 4;  // output channels one invocation computes
+  double gpu_pixels_per_invocation = 1;    // output pixels one invocation computes
   double gpu_registers_per_invocation = 32;
   bool gpu_host_copies = false;       // timings include host<->device upload and download
   bool fuse_conv_batchnorm = true, fuse_conv_activation = true, fuse_add_activation = false,

@@ -1,6 +1,6 @@
 // Lowering for GPU targets: each kernel is one or more dispatches; a dispatch is a grid of
-// workgroups, each `local_size` invocations over a run of output pixels of one block of
-// `outputs_per_invocation` channels (ncnn's Vulkan shaders: gx, gy over pixels, gz over channel
+// workgroups, each `local_size` invocations over a run of output pixels (pixels_per_invocation
+// each) of one block of `channels_per_invocation` channels (ncnn's Vulkan shaders: gx, gy over pixels, gz over channel
 // packs; TFLite's OpenCL kernels: slices of 4 channels in PHWC4).
 #include <algorithm>
 
@@ -72,8 +72,9 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
   const LoweringContext c{net, id, op, engine, target.precision, bytes_per_element(target.precision),
                           engine.pack(target.precision), 1, 0};
   plan.layout = engine.layout == "nhwc" ? "PHWC4" : fmt::format("NC{}HW{}", c.pack, c.pack);
-  const auto per_invocation = static_cast<int64_t>(engine.gpu_outputs_per_invocation);
-  const auto local = static_cast<int64_t>(engine.gpu_local_size);
+  const auto per_invocation = static_cast<int64_t>(engine.gpu_channels_per_invocation);
+  // Pixels one workgroup covers: its invocations, each computing a few neighbouring pixels.
+  const auto local = static_cast<int64_t>(engine.gpu_local_size * engine.gpu_pixels_per_invocation);
   if (is_view(op.type)) {
     plan.algorithm = "view";
     return plan;
@@ -98,24 +99,25 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       plan.algorithm = algorithm;
       plan.workspace_bytes = a2 * wc.tiles * (shape.in_channels + shape.out_channels) * c.elem;
       plan.packed_weight_bytes = a2 * shape.in_channels * shape.out_channels * c.elem;
-      dispatch(c, plan, "input_transform", 1.0, GpuGrid{shape.in_channels, wc.tiles * a2, per_invocation, local},
+      dispatch(c, plan, "input_transform", engine.elementwise_efficiency, GpuGrid{shape.in_channels, wc.tiles * a2, per_invocation, local},
                wc.input_transform_flops, {input(op.inputs[0], false)}, -1, 0, tin);
-      dispatch(c, plan, "gemm", 1.0, GpuGrid{shape.out_channels, wc.tiles * a2, per_invocation, local}, wc.gemm_flops,
+      dispatch(c, plan, "gemm", engine.gemm_efficiency, GpuGrid{shape.out_channels, wc.tiles * a2, per_invocation, local}, wc.gemm_flops,
                {GpuInput{tin, shape.in_channels, wc.tiles * a2, 0, shape.in_channels, true}}, w,
                shape.in_channels * a2 * c.elem, tout);
-      dispatch(c, plan, "output_transform", 1.0, grid, wc.output_transform_flops + cost.flops - 2 * cost.macs,
+      dispatch(c, plan, "output_transform", engine.elementwise_efficiency, grid, wc.output_transform_flops + cost.flops - 2 * cost.macs,
                {GpuInput{tout, shape.out_channels, wc.tiles * a2, 0, shape.out_channels, false}}, -1, 0, out);
     } else {
       plan.algorithm = algorithm.rfind("gpu_", 0) == 0 && algorithm.rfind("gpu_winograd", 0) != 0 ? algorithm : "gpu_direct";
       if (shape.depthwise()) plan.algorithm = "gpu_depthwise";
       const bool depthwise = plan.algorithm == "gpu_depthwise";
-      dispatch(c, plan, plan.algorithm, 1.0, grid, cost.flops, {input(op.inputs[0], !depthwise)}, w,
+      dispatch(c, plan, plan.algorithm, depthwise ? engine.depthwise_efficiency : engine.gemm_efficiency, grid,
+               cost.flops, {input(op.inputs[0], !depthwise)}, w,
                (depthwise ? shape.kernel_h * shape.kernel_w : K) * c.elem, out);
     }
   } else if (op.type == OpType::Gemm || op.type == OpType::MatMul) {
     plan.algorithm = "gpu_gemm";
     const int64_t K = net.tensor(op.inputs[0]).shape.back();
-    dispatch(c, plan, "gemm", 1.0, grid, cost.flops, {input(op.inputs[0], true)},
+    dispatch(c, plan, "gemm", engine.gemm_efficiency, grid, cost.flops, {input(op.inputs[0], true)},
              op.type == OpType::Gemm ? op.weights.at(0) : -1, K * c.elem, out);
   } else {
     plan.algorithm = op.type == OpType::MaxPool || op.type == OpType::AveragePool || op.type == OpType::GlobalAveragePool
@@ -129,12 +131,12 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
     for (TensorId t : op.inputs) inputs.push_back(input(t, c.channels(t) != grid.channels));
     // Multi-output operators (Split) write each output in its own dispatch.
     for (size_t o = 0; o < op.outputs.size(); ++o)
-      dispatch(c, plan, plan.algorithm, 1.0, GpuGrid{c.channels(op.outputs[o]), c.pixels(op.outputs[o]), per_invocation, local},
+      dispatch(c, plan, plan.algorithm, engine.elementwise_efficiency, GpuGrid{c.channels(op.outputs[o]), c.pixels(op.outputs[o]), per_invocation, local},
                share(cost.flops, static_cast<int64_t>(o), static_cast<int64_t>(o) + 1, static_cast<int64_t>(op.outputs.size())),
                inputs, -1, 0, op.outputs[o]);
   }
   const Phase& main = plan.phases.back();
-  plan.tile_shape = fmt::format("WG{}x{}ch", main.local_size, per_invocation);
+  plan.tile_shape = fmt::format("WG{}x{}px{}ch", main.local_size, engine.gpu_pixels_per_invocation, per_invocation);
   return plan;
 }
 

@@ -20,6 +20,7 @@
 #include "sim/app/run_outputs.hpp"
 #include "sim/app/text_table.hpp"
 #include "sim/engine/cpu_simulator.hpp"
+#include "sim/engine/gpu_simulator.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/zoo/zoo.hpp"
 
@@ -114,21 +115,27 @@ int cmd_info(const Options& o, std::ostream& out) {
 }
 
 int cmd_run(const Options& o, std::ostream& out) {
-  if (o.device != "cpu")
-    throw ConfigError(fmt::format("--device {}: GPU simulation is not implemented yet; use --device cpu", o.device));
   const Network net = load_model(o.model, input_of(o));
   const SocSpec soc = load_soc(o.soc, o.sets);
-  const EngineProfile engine = load_engine(o.engine);
-  CpuRunOptions run;
-  run.cores = o.cores;
-  run.precision = o.precision;
-  int cores_available = 0;
-  for (const ClusterSpec* c : soc.clusters_of(o.cores)) cores_available += static_cast<int>(c->count);
-  if (cores_available == 0)
-    for (const ClusterSpec* c : soc.clusters_of("all")) cores_available += static_cast<int>(c->count);
-  run.threads = o.threads.value_or(cores_available);  // ncnn's default: one thread per selected core
-  run.record_timeline = !o.out_file.empty() || !o.trace_file.empty();
-  const RunResult result = simulate_cpu(net, soc, engine, run);
+  const bool record = !o.out_file.empty() || !o.trace_file.empty();
+  RunResult result;
+  if (o.device == "gpu") {
+    // Without --engine, the GPU runs ncnn's Vulkan backend (the default engine is ncnn's CPU one).
+    const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? "ncnn-vulkan" : o.engine);
+    result = simulate_gpu(net, soc, engine, GpuRunOptions{o.precision, record});
+  } else {
+    const EngineProfile engine = load_engine(o.engine);
+    CpuRunOptions run;
+    run.cores = o.cores;
+    run.precision = o.precision;
+    int cores_available = 0;
+    for (const ClusterSpec* c : soc.clusters_of(o.cores)) cores_available += static_cast<int>(c->count);
+    if (cores_available == 0)
+      for (const ClusterSpec* c : soc.clusters_of("all")) cores_available += static_cast<int>(c->count);
+    run.threads = o.threads.value_or(cores_available);  // ncnn's default: one thread per selected core
+    run.record_timeline = record;
+    result = simulate_cpu(net, soc, engine, run);
+  }
   if (!o.out_file.empty()) write_run_hdf5(o.out_file, result);
   if (!o.trace_file.empty()) write_perfetto_trace(o.trace_file, result);
   if (o.format == "json") out << run_json(result).dump(2) << '\n';

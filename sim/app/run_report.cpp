@@ -38,8 +38,11 @@ nlohmann::json run_json(const RunResult& r) {
 }
 
 void print_run_table(const RunResult& r, std::ostream& out) {
-  out << fmt::format("{} on {} ({}, {} threads on {} cores, {})\n\n", r.model, r.soc, r.engine, r.threads,
-                     r.cores, r.precision);
+  if (r.device == "gpu")
+    out << fmt::format("{} on {} GPU ({}, {}, {})\n\n", r.model, r.soc, r.cores, r.engine, r.precision);
+  else
+    out << fmt::format("{} on {} ({}, {} threads on {} cores, {})\n\n", r.model, r.soc, r.engine, r.threads,
+                       r.cores, r.precision);
   TextTable table({"layer", "op", "algorithm", "MACs", "tiles", "time ms", "share", "GFLOP/s", "bound"},
                   {false, false, false, true, true, true, true, true, false});
   for (const auto& l : r.layers) {

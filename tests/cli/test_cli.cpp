@@ -267,3 +267,16 @@ TEST_CASE("run_writes_hdf5_results_and_a_perfetto_trace") {
     CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("run_on_the_gpu_reports_the_gpu") {
+  const auto r = tilesim_cli({"run", "--device", "gpu", "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["device"] == "gpu");
+  CHECK(j["engine"] == "ncnn-vulkan");
+  CHECK(j["precision"] == "fp16");
+  CHECK(j["total"]["latency_ms"].get<double>() > 0.5);
+  const auto none = tilesim_cli({"run", "--device", "gpu", "--soc", "snapdragon410"});
+  CHECK(none.status == 2);
+  CHECK(none.err.find("has no GPU") != std::string::npos);
+}
