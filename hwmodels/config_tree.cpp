@@ -14,6 +14,8 @@ std::string join_path(const std::string& path, const std::string& key) {
 }
 
 YAML::Node load_yaml_map(const std::string& file) {
+  // Parsed afresh each time: copies (YAML::Clone) would lose the line and column marks that
+  // error messages cite.
   if (!fs::is_regular_file(file)) throw ConfigError(fmt::format("{}: no such file", file));
   try {
     YAML::Node n = YAML::LoadFile(file);
@@ -42,11 +44,14 @@ std::string preset_file(const std::string& dir, const std::string& name, const N
 
 }  // namespace
 
+// Shares the subtrees it does not change: every tree it sees was freshly resolved for this
+// description, so nothing else holds them.
 YAML::Node merge(const YAML::Node& over, const YAML::Node& base) {
-  if (!over.IsMap() || !base || !base.IsMap() || over["value"]) return YAML::Clone(over);
-  YAML::Node out = YAML::Clone(base);
+  if (!over.IsMap() || !base || !base.IsMap() || over["value"]) return over;
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& kv : base) out[kv.first.Scalar()] = kv.second;
   for (const auto& kv : over) {
-    const auto key = kv.first.as<std::string>();
+    const std::string& key = kv.first.Scalar();
     out[key] = merge(kv.second, base[key]);
   }
   return out;
@@ -80,13 +85,13 @@ YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& w
     const NodeOrigin at{where.file, join_path(where.path, key)};
     if (key == "base") continue;
     if (is_metadata_key(key)) {
-      out[key] = YAML::Clone(kv.second);
+      out[key] = kv.second;
     } else if (const ParamDecl* p = s.param(key)) {
       check_param(kv.second, *p, at);
-      out[key] = YAML::Clone(kv.second);
+      out[key] = kv.second;
     } else if (const TableDecl* t = s.table(key)) {
       check_table(kv.second, *t, at);
-      out[key] = YAML::Clone(kv.second);  // a table replaces the one it overrides, whole
+      out[key] = kv.second;  // a table replaces the one it overrides, whole
     } else if (const Section* child = s.child(key)) {
       out[key] = merge(resolve(kv.second, *child, at, depth), out[key]);
     } else if (s.named_items) {

@@ -1,10 +1,10 @@
 #pragma once
 // A cache level modelled at the granularity of the data blocks work items name (tensor, block):
 // LRU with a byte capacity. A block that is still resident hits; anything else is a first touch
-// or a capacity miss.
+// or a capacity miss. Entries live in one vector (an intrusive LRU list) indexed by an
+// open-addressing hash table, so the hot path allocates nothing.
 #include <cstdint>
-#include <list>
-#include <unordered_map>
+#include <vector>
 
 #include "sim/workload/tensor.hpp"
 
@@ -14,12 +14,6 @@ struct BlockKey {
   TensorId tensor;
   int64_t block;
   bool operator==(const BlockKey&) const = default;
-};
-
-struct BlockKeyHash {
-  size_t operator()(const BlockKey& k) const {
-    return std::hash<int64_t>()(k.block * 1000003 + static_cast<int64_t>(k.tensor));
-  }
 };
 
 class BlockCache {
@@ -37,17 +31,28 @@ class BlockCache {
   int64_t capacity() const { return capacity_; }
 
  private:
+  static constexpr int32_t kNone = -1;
   struct Entry {
     BlockKey key;
     int64_t bytes;
     bool dirty;
+    int32_t prev, next;  // LRU neighbours (prev = more recent)
   };
+
+  int32_t find(const BlockKey& key) const;
+  void insert_index(int32_t entry);
+  void erase_index(const BlockKey& key);
+  void unlink(int32_t e);
+  void push_front(int32_t e);
   int64_t evict_beyond_capacity();  // returns the modified bytes evicted
 
   int64_t capacity_;
   int64_t used_ = 0;
-  std::list<Entry> lru_;  // front = most recent
-  std::unordered_map<BlockKey, std::list<Entry>::iterator, BlockKeyHash> index_;
+  std::vector<Entry> entries_;
+  std::vector<int32_t> free_;     // reusable entry slots
+  std::vector<int32_t> slots_;    // hash table of entry indices (power-of-two size)
+  size_t live_ = 0;
+  int32_t head_ = kNone, tail_ = kNone;
 };
 
 }  // namespace tilesim
