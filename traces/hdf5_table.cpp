@@ -1,99 +1,52 @@
 #include "traces/hdf5_table.hpp"
 
-#include <H5Cpp.h>
+#include <dlfcn.h>
+#include <unistd.h>
 
-#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "hwmodels/config_error.hpp"
+
+#ifndef TILESIM_PLUGIN_DIR
+#define TILESIM_PLUGIN_DIR "."
+#endif
 
 namespace tilesim {
 namespace {
 
-const H5::StrType& string_type() {
-  static const H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
-  return t;
-}
+using WriteFn = bool (*)(const char*, const Hdf5File*, std::string*);
+using ReadFn = bool (*)(const char*, Hdf5File*, std::string*);
 
-void write_attribute(H5::H5Object& where, const std::string& name, const Attribute& value) {
-  const H5::DataSpace scalar(H5S_SCALAR);
-  if (auto d = std::get_if<double>(&value)) {
-    where.createAttribute(name, H5::PredType::NATIVE_DOUBLE, scalar).write(H5::PredType::NATIVE_DOUBLE, d);
-  } else if (auto i = std::get_if<int64_t>(&value)) {
-    where.createAttribute(name, H5::PredType::NATIVE_INT64, scalar).write(H5::PredType::NATIVE_INT64, i);
-  } else {
-    const std::string& s = std::get<std::string>(value);
-    const char* c = s.c_str();
-    where.createAttribute(name, string_type(), scalar).write(string_type(), &c);
-  }
-}
-
-Attribute read_attribute(const H5::Attribute& a) {
-  const H5T_class_t cls = a.getTypeClass();
-  if (cls == H5T_FLOAT) {
-    double d = 0;
-    a.read(H5::PredType::NATIVE_DOUBLE, &d);
-    return d;
-  }
-  if (cls == H5T_INTEGER) {
-    int64_t i = 0;
-    a.read(H5::PredType::NATIVE_INT64, &i);
-    return i;
-  }
-  std::string s;
-  a.read(a.getStrType(), s);
-  return s;
-}
-
-void write_column(H5::Group& group, const std::string& name, const Column& column) {
-  std::visit(
-      [&](const auto& values) {
-        using T = typename std::decay_t<decltype(values)>::value_type;
-        const hsize_t n = values.size();
-        const H5::DataSpace space(1, &n);
-        if constexpr (std::is_same_v<T, double>) {
-          group.createDataSet(name, H5::PredType::NATIVE_DOUBLE, space).write(values.data(), H5::PredType::NATIVE_DOUBLE);
-        } else if constexpr (std::is_same_v<T, int64_t>) {
-          group.createDataSet(name, H5::PredType::NATIVE_INT64, space).write(values.data(), H5::PredType::NATIVE_INT64);
-        } else {
-          std::vector<const char*> ptrs;
-          for (const auto& s : values) ptrs.push_back(s.c_str());
-          group.createDataSet(name, string_type(), space).write(ptrs.data(), string_type());
-        }
-      },
-      column);
-}
-
-Column read_column(const H5::DataSet& ds) {
-  const H5::DataSpace space = ds.getSpace();
-  hsize_t n = 0;
-  if (space.getSimpleExtentNdims() != 1) throw ConfigError("dataset is not one-dimensional");
-  space.getSimpleExtentDims(&n);
-  switch (ds.getTypeClass()) {
-    case H5T_FLOAT: {
-      std::vector<double> v(n);
-      if (n) ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-      return v;
+// libtilesim_hdf5.so, from TILESIM_PLUGIN_DIR in the environment, beside the executable, or
+// the build tree it was built in.
+void* backend() {
+  static void* handle = [] {
+    std::vector<std::filesystem::path> dirs;
+    if (const char* env = std::getenv("TILESIM_PLUGIN_DIR"); env && *env) dirs.emplace_back(env);
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) dirs.push_back(exe.parent_path());
+    dirs.emplace_back(TILESIM_PLUGIN_DIR);
+    std::string tried;
+    for (const auto& d : dirs) {
+      const auto lib = d / "libtilesim_hdf5.so";
+      if (void* h = ::dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL)) return h;
+      tried += (tried.empty() ? "" : ", ") + lib.string();
     }
-    case H5T_INTEGER: {
-      std::vector<int64_t> v(n);
-      if (n) ds.read(v.data(), H5::PredType::NATIVE_INT64);
-      return v;
-    }
-    case H5T_STRING: {
-      std::vector<char*> ptrs(n, nullptr);
-      if (n) ds.read(ptrs.data(), string_type());
-      std::vector<std::string> v;
-      for (char* p : ptrs) v.emplace_back(p ? p : "");
-      if (n) H5::DataSet::vlenReclaim(ptrs.data(), string_type(), space);
-      return v;
-    }
-    default:
-      throw ConfigError("dataset has an unsupported element type");
-  }
+    throw ConfigError(fmt::format("HDF5 support (libtilesim_hdf5.so) not found in {}", tried));
+    return static_cast<void*>(nullptr);
+  }();
+  return handle;
+}
+
+template <class Fn>
+Fn entry(const char* name) {
+  auto fn = reinterpret_cast<Fn>(::dlsym(backend(), name));
+  if (!fn) throw ConfigError(fmt::format("libtilesim_hdf5.so lacks {}", name));
+  return fn;
 }
 
 }  // namespace
@@ -115,63 +68,14 @@ const Table* Hdf5File::table(const std::string& name) const {
 }
 
 void write_hdf5(const std::string& path, const Hdf5File& file) {
-  const std::string tmp = fmt::format("{}.tmp{}", path, ::getpid());
-  try {
-    H5::Exception::dontPrint();
-    H5::H5File out(tmp, H5F_ACC_TRUNC);
-    H5::Group root = out.openGroup("/");
-    for (const auto& [name, value] : file.attributes) write_attribute(root, name, value);
-    for (const auto& [name, table] : file.tables) {
-      H5::Group g = out.createGroup("/" + name);
-      for (const auto& [attr, value] : table.attributes) write_attribute(g, attr, value);
-      for (const auto& [col, values] : table.columns) write_column(g, col, values);
-    }
-  } catch (const H5::Exception& e) {
-    std::filesystem::remove(tmp);
-    throw ConfigError(fmt::format("{}: cannot write HDF5: {}", path, e.getDetailMsg()));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw ConfigError(fmt::format("{}: cannot write: {}", path, ec.message()));
-  }
+  std::string error;
+  if (!entry<WriteFn>("tilesim_hdf5_write")(path.c_str(), &file, &error)) throw ConfigError(error);
 }
 
 Hdf5File read_hdf5(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw ConfigError(fmt::format("{}: no such file", path));
   Hdf5File file;
-  try {
-    H5::Exception::dontPrint();
-    H5::H5File in(path, H5F_ACC_RDONLY);
-    H5::Group root = in.openGroup("/");
-    for (int i = 0; i < root.getNumAttrs(); ++i) {
-      const H5::Attribute a = root.openAttribute(static_cast<unsigned>(i));
-      file.attributes[a.getName()] = read_attribute(a);
-    }
-    for (hsize_t i = 0; i < root.getNumObjs(); ++i) {
-      const std::string name = root.getObjnameByIdx(i);
-      if (root.childObjType(name) != H5O_TYPE_GROUP) continue;
-      H5::Group g = root.openGroup(name);
-      Table t;
-      for (int a = 0; a < g.getNumAttrs(); ++a) {
-        const H5::Attribute attr = g.openAttribute(static_cast<unsigned>(a));
-        t.attributes[attr.getName()] = read_attribute(attr);
-      }
-      for (hsize_t c = 0; c < g.getNumObjs(); ++c) {
-        const std::string col = g.getObjnameByIdx(c);
-        if (g.childObjType(col) != H5O_TYPE_DATASET) continue;
-        try {
-          t.columns.emplace_back(col, read_column(g.openDataSet(col)));
-        } catch (const ConfigError& e) {
-          throw ConfigError(fmt::format("{}: /{}/{}: {}", path, name, col, e.what()));
-        }
-      }
-      file.tables.emplace_back(name, std::move(t));
-    }
-  } catch (const H5::Exception& e) {
-    throw ConfigError(fmt::format("{}: not a readable HDF5 file: {}", path, e.getDetailMsg()));
-  }
+  std::string error;
+  if (!entry<ReadFn>("tilesim_hdf5_read")(path.c_str(), &file, &error)) throw ConfigError(error);
   return file;
 }
 
