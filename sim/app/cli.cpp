@@ -39,6 +39,7 @@ struct Options {
   std::string model = kDefaultModel, soc = kDefaultSoc, engine = kDefaultEngine;
   std::string device = "cpu", cores = "big", precision = "auto", input, out_file, trace_file;
   std::optional<int> threads;
+  int warmup = 1;
   std::vector<std::string> sets;
   bool kernels = false;
   std::string soc_name;
@@ -122,7 +123,7 @@ int cmd_run(const Options& o, std::ostream& out) {
   if (o.device == "gpu") {
     // Without --engine, the GPU runs ncnn's Vulkan backend (the default engine is ncnn's CPU one).
     const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? "ncnn-vulkan" : o.engine);
-    result = simulate_gpu(net, soc, engine, GpuRunOptions{o.precision, record});
+    result = simulate_gpu(net, soc, engine, GpuRunOptions{o.precision, record, o.warmup});
   } else {
     const EngineProfile engine = load_engine(o.engine);
     CpuRunOptions run;
@@ -134,6 +135,7 @@ int cmd_run(const Options& o, std::ostream& out) {
       for (const ClusterSpec* c : soc.clusters_of("all")) cores_available += static_cast<int>(c->count);
     run.threads = o.threads.value_or(cores_available);  // ncnn's default: one thread per selected core
     run.record_timeline = record;
+    run.warmup_runs = o.warmup;
     result = simulate_cpu(net, soc, engine, run);
   }
   if (!o.out_file.empty()) write_run_hdf5(o.out_file, result);
@@ -204,6 +206,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
   run->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
   run->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  run->add_option("--warmup", o.warmup, "unreported inferences first, to warm the caches as benchmarks do")
+      ->check(CLI::Range(0, 100));
   run->add_option("--out", o.out_file, "write results to an HDF5 file");
   run->add_option("--trace", o.trace_file, "write a Perfetto/Chrome trace");
   add_format(run, o, {"table", "json", "csv"});

@@ -324,6 +324,15 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   result.precision = std::string(to_string(sim.precision()));
 
   const auto order = net.topological_order();
+  for (int w = 0; w < options.warmup_runs; ++w) {
+    double scratch_time = 0;
+    int64_t scratch_workspace = 0, scratch_weights = 0;
+    for (OpId id : order) sim.run_layer(net, id, scratch_time, 0, scratch_workspace, scratch_weights);
+  }
+  if (auto t = sim.timeline()) {  // the warm-up is not part of the timeline
+    t->slices.clear();
+    t->counters.clear();
+  }
   double now = 0;
   for (OpId id : order) {
     LayerResult layer = sim.run_layer(net, id, now, static_cast<int>(result.layers.size()), result.workspace_bytes,

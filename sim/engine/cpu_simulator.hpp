@@ -17,6 +17,7 @@ struct CpuRunOptions {
   std::string cores = "big";      // all | big | little (ncnn powersave 0 | 2 | 1)
   std::string precision = "auto"; // auto | fp32 | fp16 | int8
   bool record_timeline = false;   // fill RunResult::timeline (for --trace and --out)
+  int warmup_runs = 0;            // inferences run first, unreported, to warm the caches (benchmarks do)
 };
 
 // `net` is the unfused network; the engine's fusion is applied here.

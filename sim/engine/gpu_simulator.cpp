@@ -267,6 +267,17 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
     for (TensorId t : net.graph_inputs()) add(copy_layer("upload", "Upload", net.tensor(t).elements() * elem, soc));
 
   const auto order = net.topological_order();
+  for (int w = 0; w < options.warmup_runs; ++w)  // warm the caches; nothing is reported
+    for (OpId id : order) {
+      const KernelPlan plan = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
+      LayerResult scratch;
+      double busy = 0, compute = 0;
+      for (const Phase& phase : plan.phases) sim.run_dispatch(plan, phase, 0, 0, scratch, busy, compute);
+    }
+  if (auto t = sim.timeline()) {
+    t->slices.clear();
+    t->counters.clear();
+  }
   for (OpId id : order) {
     const Operator& op = net.op(id);
     const OpCost cost = op_cost(net, id);

@@ -15,6 +15,7 @@ namespace tilesim {
 struct GpuRunOptions {
   std::string precision = "auto";  // auto | fp32 | fp16
   bool record_timeline = false;
+  int warmup_runs = 0;  // inferences run first, unreported, to warm the caches (benchmarks do)
 };
 
 // Workgroups one shader core holds at once for a dispatch of this shape.
