@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libtbb-dev libboost-graph-dev libhdf5-dev
   doctest-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libdnnl-dev                       # tilesim record: host traces with oneDNN
   python3-h5py python3-matplotlib   # scripts/plot_validation.py (Debian's /usr/bin/python3)
 )
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hwmodels/config_error.hpp"
 #include "traces/hdf5_table.hpp"
@@ -22,6 +23,19 @@ Shape parse_shape(const std::string& text) {
     start = x + 1;
   }
   return s;
+}
+
+// The soc_overrides column: assignments joined with ';' (empty parts dropped).
+std::vector<std::string> split_overrides(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t semi = text.find(';', start);
+    if (semi == std::string::npos) semi = text.size();
+    if (semi > start) out.push_back(text.substr(start, semi - start));
+    start = semi + 1;
+  }
+  return out;
 }
 
 template <class T>
@@ -104,13 +118,18 @@ void write_trace(const std::string& path, const Trace& trace) {
   }
   if (!trace.networks.empty()) {
     Table t;
-    std::vector<std::string> model, soc, device, engine, cores, precision, input, source;
+    std::vector<std::string> model, soc, overrides, device, engine, cores, precision, input, source;
     std::vector<int64_t> threads;
     std::vector<double> energy, memory;
     std::vector<TimeStats> stats;
     for (const auto& n : trace.networks) {
       model.push_back(n.model);
       soc.push_back(n.soc);
+      for (const auto& o : n.soc_overrides)
+        if (o.find(';') != std::string::npos)
+          throw ConfigError(fmt::format("{}: SoC override '{}' holds ';', the separator of the soc_overrides column",
+                                        path, o));
+      overrides.push_back(fmt::format("{}", fmt::join(n.soc_overrides, ";")));
       device.push_back(n.device);
       engine.push_back(n.engine);
       cores.push_back(n.cores);
@@ -122,9 +141,10 @@ void write_trace(const std::string& path, const Trace& trace) {
       memory.push_back(n.peak_memory_mib);
       stats.push_back(n.time);
     }
-    t.columns = {{"model", model},   {"soc", soc},         {"device", device}, {"engine", engine},
-                 {"threads", threads}, {"cores", cores},   {"precision", precision}, {"input", input},
-                 {"energy_mj", energy}, {"peak_memory_mib", memory}, {"source", source}};
+    t.columns = {{"model", model},         {"soc", soc},         {"soc_overrides", overrides},
+                 {"device", device},       {"engine", engine},   {"threads", threads},
+                 {"cores", cores},         {"precision", precision}, {"input", input},
+                 {"energy_mj", energy},    {"peak_memory_mib", memory}, {"source", source}};
     add_time_columns(t, stats);
     f.tables.emplace_back("networks", std::move(t));
   }
@@ -174,6 +194,8 @@ Trace read_trace(const std::string& path) {
         NetworkMeasurement m;
         m.model = col<std::string>(*t, n, "model", path).at(i);
         m.soc = col<std::string>(*t, n, "soc", path).at(i);
+        if (t->column("soc_overrides"))  // absent in files written before the column existed
+          m.soc_overrides = split_overrides(col<std::string>(*t, n, "soc_overrides", path).at(i));
         m.device = col<std::string>(*t, n, "device", path).at(i);
         m.engine = col<std::string>(*t, n, "engine", path).at(i);
         m.threads = col<int64_t>(*t, n, "threads", path).at(i);

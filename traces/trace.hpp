@@ -29,6 +29,7 @@ struct LayerMeasurement {
 struct NetworkMeasurement {
   std::string model;      // a built-in model name
   std::string soc;        // a built-in SoC name
+  std::vector<std::string> soc_overrides;  // "dotted.key=VALUE" as --set takes them (device's own clocks)
   std::string device;     // cpu | gpu
   std::string engine;     // engine profile name
   int64_t threads = 0;

@@ -18,6 +18,9 @@
 #include "sim/app/model_source.hpp"
 #include "sim/app/reports.hpp"
 #include "sim/app/run_outputs.hpp"
+#include "sim/app/validation_datasets.hpp"
+#include "traces/host_recorder.hpp"
+#include "traces/trace.hpp"
 #include "sim/app/text_table.hpp"
 #include "sim/engine/cpu_simulator.hpp"
 #include "sim/engine/gpu_simulator.hpp"
@@ -43,6 +46,7 @@ struct Options {
   std::vector<std::string> sets;
   bool kernels = false;
   std::string soc_name;
+  std::string trace_in, dataset, data_dir;
 };
 
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
@@ -146,6 +150,53 @@ int cmd_run(const Options& o, std::ostream& out) {
   return 0;
 }
 
+int print_validation(const ValidationReport& report, const Options& o, std::ostream& out) {
+  if (o.format == "json") out << validation_json(report).dump(2) << '\n';
+  else print_validation_table(report, out);
+  return 0;
+}
+
+int cmd_validate(const Options& o, std::ostream& out) {
+  std::vector<std::string> notes;
+  std::vector<ValidationRow> rows;
+  if (!o.trace_in.empty()) {
+    const Trace trace = read_trace(o.trace_in);
+    LayerValidationOptions v;
+    v.soc = o.soc == kDefaultSoc ? "" : o.soc;
+    v.engine = o.engine == kDefaultEngine ? "" : o.engine;
+    v.soc_overrides = o.sets;
+    v.model = o.model == kDefaultModel ? "" : o.model;
+    if (trace.soc.empty() && v.soc.empty()) throw ConfigError(fmt::format("{}: names no SoC; give --soc", o.trace_in));
+    if (trace.engine.empty() && v.engine.empty())
+      throw ConfigError(fmt::format("{}: names no engine; give --engine", o.trace_in));
+    rows = validate_layers(trace, v, notes);
+    if (!trace.networks.empty()) {
+      auto net_rows = validate_networks(trace.networks, notes);
+      rows.insert(rows.end(), net_rows.begin(), net_rows.end());
+    }
+  } else {
+    rows = validate_dataset(o.dataset, o.data_dir, notes);
+  }
+  if (rows.empty()) throw ConfigError("validate: no measured row could be matched to a simulation");
+  return print_validation(summarize(std::move(rows), std::move(notes)), o, out);
+}
+
+int cmd_record(const Options& o, std::ostream& out) {
+  RecordOptions r;
+  r.model = o.model;
+  r.input = input_of(o);
+  r.threads = o.threads.value_or(1);
+  const Trace trace = record_host_trace(r);
+  write_trace(o.out_file, trace);
+  double total = 0;
+  for (const auto& l : trace.layers) total += l.time.median_ms;
+  out << fmt::format("{}: {} layers of {} on the host with {} ({} threads); sum of medians {:.3f} ms; clock {:.2f} GHz "
+                     "before, {:.2f} GHz after\n",
+                     o.out_file, trace.layers.size(), o.model, trace.engine_version, r.threads, total,
+                     trace.clock_before_hz / 1e9, trace.clock_after_hz / 1e9);
+  return 0;
+}
+
 int cmd_probe_host(const Options& o, std::ostream& out) {
   const std::string path = o.out_file.empty() ? fmt::format("{}/configs/socs/host.yaml", data_root()) : o.out_file;
   const HostProbe p = probe_host();
@@ -195,6 +246,24 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   info->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   add_format(info, o, {"table", "json"});
 
+  auto* record = app.add_subcommand("record", "time every conv, fully-connected and pooling layer on this machine (oneDNN)");
+  record->add_option("--model", o.model, "built-in model name")->required();
+  record->add_option("--out", o.out_file, "trace file to write (HDF5)")->required();
+  record->add_option("--threads", o.threads, "threads oneDNN runs with (default 1)")->check(CLI::Range(1, 1024));
+  record->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
+
+  auto* validate = app.add_subcommand("validate", "compare simulated with measured latency, beside the baselines");
+  auto* trace_opt = validate->add_option("--trace", o.trace_in, "a trace in tilesim's HDF5 format (docs/trace-format.md)");
+  auto* dataset_opt = validate->add_option("--dataset", o.dataset, "a public dataset")
+                          ->check(CLI::IsMember({"ncnn", "tophub", "tflite-profile"}));
+  validate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
+  validate->add_option("--soc", o.soc, "SoC to simulate (default: the trace's)");
+  validate->add_option("--engine", o.engine, "engine profile (default: the trace's)");
+  validate->add_option("--model", o.model, "model whose layers rows without shapes are matched to");
+  validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  trace_opt->excludes(dataset_opt);
+  add_format(validate, o, {"table", "json"});
+
   auto* run = app.add_subcommand("run", "simulate one inference");
   run->add_option("--model", o.model, "built-in model name");
   run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
@@ -243,6 +312,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (*info) return cmd_info(o, out);
     if (*probe) return cmd_probe_host(o, out);
+    if (*record) return cmd_record(o, out);
+    if (*validate) {
+      if (o.trace_in.empty() && o.dataset.empty()) throw ConfigError("validate: give --trace F.h5 or --dataset NAME --data DIR");
+      if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");
+      return cmd_validate(o, out);
+    }
     if (*run) return cmd_run(o, out);
   } catch (const ConfigError& e) {
     fmt::print(err, "tilesim: error: {}\n", e.what());

@@ -11,6 +11,7 @@
 #include "hwmodels/soc.hpp"
 #include "sim/engine/run_result.hpp"
 #include "sim/workload/network.hpp"
+#include "validation/validator.hpp"
 
 namespace tilesim {
 
@@ -31,6 +32,9 @@ void print_run_csv(const RunResult& r, std::ostream& out);
 // The resolved description, each value with its unit and source.
 nlohmann::json soc_json(const YAML::Node& tree);
 void print_soc_yaml(const YAML::Node& tree, std::ostream& out);
+
+nlohmann::json validation_json(const ValidationReport& r);
+void print_validation_table(const ValidationReport& r, std::ostream& out);
 
 // docs/soc-format.md: every section and parameter of a description, from the declarations.
 void print_soc_format_reference(std::ostream& out);

@@ -1,0 +1,69 @@
+#include "sim/app/validation_datasets.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "hwmodels/config_error.hpp"
+#include "hwmodels/soc_loader.hpp"
+#include "traces/import_ncnn.hpp"
+#include "traces/import_report.hpp"
+#include "traces/import_tflite_profile.hpp"
+#include "traces/import_tophub.hpp"
+
+namespace tilesim {
+namespace {
+
+std::string need_file(const std::string& root, const std::string& relative) {
+  const auto p = std::filesystem::path(root) / relative;
+  if (!std::filesystem::is_regular_file(p))
+    throw ConfigError(fmt::format("--data {}: no {} (expected a tree laid out as ../shared/validation-data)", root, relative));
+  return p.string();
+}
+
+void report_skips(const ImportReport& report, std::vector<std::string>& notes) {
+  for (const auto& [reason, n] : report.skipped)
+    notes.push_back(fmt::format("{}: {} rows left out: {}", report.source, n, reason));
+}
+
+}  // namespace
+
+std::vector<ValidationRow> validate_dataset(const std::string& dataset, const std::string& root,
+                                            std::vector<std::string>& notes) {
+  if (dataset == "ncnn") {
+    ImportReport report;
+    const auto rows = import_ncnn_benchmark(need_file(root, "ncnn/ncnn_benchmark_readme_parsed.csv"),
+                                            data_root() + "/configs/validation/ncnn_devices.yaml", &report);
+    report_skips(report, notes);
+    return validate_networks(rows, notes);
+  }
+  if (dataset == "tophub") {
+    std::vector<ValidationRow> rows;
+    for (const Trace& t : import_tophub(need_file(root, "tvm_tophub/tophub_parsed.csv"))) {
+      if (t.engine != "tvm-arm") {
+        notes.push_back(fmt::format("tophub {}: {} rows left out: no profile of engine {}", t.device, t.layers.size(),
+                                    t.engine));
+        continue;
+      }
+      auto r = validate_layers(t, LayerValidationOptions{}, notes);
+      rows.insert(rows.end(), r.begin(), r.end());
+    }
+    return rows;
+  }
+  // tflite-profile: per-operator rows without shapes, matched in order to ProxylessNAS-Mobile.
+  const Trace t = import_tflite_profile(
+      need_file(root, "proxylessnas_mobile_lut/proxyless_mobile_10_latency_tflite_op_profile.txt"));
+  LayerValidationOptions v;
+  v.model = "proxylessnas_mobile";
+  v.engine = "xnnpack";
+  notes.push_back(fmt::format("{}: TFLite of 2019 ran its own NHWC fp32 kernels; simulated with the xnnpack profile, "
+                              "the closest available (NHWC, fp32, no Winograd)", t.source));
+  auto rows = validate_layers(t, v, notes);
+  std::vector<NetworkMeasurement> networks = t.networks;
+  for (auto& n : networks) n.engine = "xnnpack";
+  auto net_rows = validate_networks(networks, notes);
+  rows.insert(rows.end(), net_rows.begin(), net_rows.end());
+  return rows;
+}
+
+}  // namespace tilesim

@@ -1,0 +1,45 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "validation/baselines.hpp"
+#include "validation/metrics.hpp"
+
+using namespace tilesim;
+
+TEST_CASE("percentage_errors_are_relative_to_the_measurement") {
+  const ErrorMetrics m = error_metrics({10, 20, 40, 80}, {11, 18, 40, 100});
+  CHECK(m.n == 4);
+  CHECK(m.mape == doctest::Approx((10 + 10 + 0 + 25) / 4.0));
+  CHECK(m.rmspe == doctest::Approx(std::sqrt((100 + 100 + 0 + 625) / 4.0)));
+  CHECK(m.within_10pct == doctest::Approx(75));
+  CHECK(m.within_20pct == doctest::Approx(75));
+}
+
+TEST_CASE("rank_correlations_are_one_for_the_same_order_and_minus_one_for_the_reverse") {
+  CHECK(spearman_rho({1, 2, 3, 4}, {10, 20, 30, 400}) == doctest::Approx(1));
+  CHECK(kendall_tau_b({1, 2, 3, 4}, {10, 20, 30, 400}) == doctest::Approx(1));
+  CHECK(spearman_rho({1, 2, 3, 4}, {4, 3, 2, 1}) == doctest::Approx(-1));
+  CHECK(kendall_tau_b({1, 2, 3, 4}, {4, 3, 2, 1}) == doctest::Approx(-1));
+  // Ties: tau-b of (1,2,2,3) against (1,2,3,4) is 5 / sqrt(5 * 6).
+  CHECK(kendall_tau_b({1, 2, 2, 3}, {1, 2, 3, 4}) == doctest::Approx(5 / std::sqrt(30.0)));
+  CHECK(spearman_rho({1, 2, 2, 3}, {1, 2, 3, 4}) == doctest::Approx(0.9486833).epsilon(1e-6));
+}
+
+TEST_CASE("rows_without_a_positive_measurement_are_not_counted") {
+  const ErrorMetrics m = error_metrics({0, 10, -1}, {5, 10, 5});
+  CHECK(m.n == 1);
+  CHECK(m.mape == 0);
+}
+
+TEST_CASE("baseline_scales_are_fitted_on_other_devices_only") {
+  // Device a runs 2x slower than raw FLOPs say, device b 4x: each is predicted with the other's scale.
+  std::vector<BaselineInput> rows{{"a", 2, 1e9, 0, 1e12, 1e10}, {"a", 4, 2e9, 0, 1e12, 1e10},
+                                  {"b", 4, 1e9, 0, 1e12, 1e10}, {"b", 8, 2e9, 0, 1e12, 1e10}};
+  const BaselinePredictions p = predict_baselines(rows);
+  CHECK(p.flops_ms[0] == doctest::Approx(4));  // a's row at b's scale (4x of 1 ms)
+  CHECK(p.flops_ms[2] == doctest::Approx(2));  // b's row at a's scale
+  // Roofline: memory-bound rows take bytes / bandwidth.
+  const BaselinePredictions r = predict_baselines({{"x", 1, 1e6, 1e9, 1e12, 1e10}, {"y", 1, 1e6, 1e9, 1e12, 1e10}});
+  CHECK(r.roofline_ms[0] == doctest::Approx(1));  // raw 100 ms, scale 1/100 from y
+}

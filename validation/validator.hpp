@@ -1,0 +1,62 @@
+#pragma once
+// Simulated against measured: each measured row (a layer timed on its own, or a whole network)
+// simulated under the same conditions, with the baselines on the same rows, and the metrics per
+// device and overall.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "traces/trace.hpp"
+#include "validation/metrics.hpp"
+
+namespace tilesim {
+
+struct ValidationRow {
+  std::string group;   // device (SoC, and the setting that distinguishes it)
+  std::string name;    // layer or model
+  std::string detail;  // conditions: threads, cores, precision, engine
+  double measured_ms = 0, simulated_ms = 0;
+  // What the baselines see (from the description alone), and what they predict (set by summarize).
+  double flops = 0, min_bytes = 0, peak_flops = 0, bandwidth = 0;
+  double flops_ms = 0, roofline_ms = 0;
+};
+
+struct ValidationSummary {
+  ErrorMetrics simulator, flops, roofline;
+};
+
+struct ValidationReport {
+  std::string compared_statistic;  // which measured statistic the rows hold
+  std::vector<ValidationRow> rows;
+  ValidationSummary overall;
+  std::vector<std::pair<std::string, ValidationSummary>> per_group;
+  std::vector<std::string> notes;  // what was left out, and why; assumptions made
+};
+
+// The statistic compared: min where the source gives one (least disturbed by noise and heat),
+// else median, else mean.
+double compared_time_ms(const TimeStats& t);
+
+struct LayerValidationOptions {
+  std::string soc;                     // overrides the trace's when set
+  std::vector<std::string> soc_overrides;
+  std::string engine;                  // overrides the trace's when set
+  std::string model;                   // to match rows without shapes by order within each op kind
+  std::string group;                   // label of this trace's rows (default: the trace's device)
+};
+
+// Per-layer rows of a trace. Rows with shapes are simulated as one-layer networks (warm caches, as
+// repeated timing leaves them); rows without shapes are matched, in order within each operator
+// kind, to the layers of `model` simulated whole.
+std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValidationOptions& options,
+                                           std::vector<std::string>& notes);
+
+// Whole-network rows, simulated in parallel.
+std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasurement>& rows,
+                                             std::vector<std::string>& notes);
+
+// Fits and applies the baselines (validation/baselines.hpp) over all rows, then the metrics
+// overall and per group.
+ValidationReport summarize(std::vector<ValidationRow> rows, std::vector<std::string> notes);
+
+}  // namespace tilesim
