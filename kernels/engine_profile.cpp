@@ -68,6 +68,8 @@ const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
       {{"gemm_nr_fp16", Unit::count, "fp16 micro-kernel columns (0 = as fp32)", 0.0, "", 0, 64, true},
        &E::gemm_nr_fp16},
       {flag("im2col_workspace", "B is packed (im2col) into a workspace before the GEMM", true), &E::im2col_workspace},
+      {flag("skip_padded_taps", "direct convolutions skip kernel taps that fall in the zero padding", false),
+       &E::skip_padded_taps},
       {flag("winograd_output_in_gemm", "Winograd's output transform runs inside the GEMM loop", false),
        &E::winograd_output_in_gemm},
       {{"gemm_efficiency", Unit::ratio, "fraction of peak the GEMM inner loop reaches", std::nullopt, "", 0.05, 1},

@@ -30,6 +30,7 @@ struct EngineProfile {
   double gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
   bool im2col_workspace = true;       // B is packed (im2col) before the GEMM (false: indirect GEMM reads the input)
   bool winograd_output_in_gemm = false;  // the output transform runs inside the GEMM loop (ncnn)
+  bool skip_padded_taps = false;      // direct convolutions skip kernel taps that fall in the padding (oneDNN)
   double gemm_efficiency = 0.8;       // fraction of peak the GEMM inner loop reaches
   double depthwise_efficiency = 0.5;  // direct depthwise loops: fewer MACs per load
   double elementwise_efficiency = 0.5;

@@ -56,10 +56,33 @@ void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, const std::stri
     }
     plan.tile_shape = gemm_tiles(c, gemm, shape);
   }
-  add_epilogue(gemm, conv_flops - gemm.flops());
+  const int64_t epilogue = conv_flops - gemm.flops();
+  if (algorithm == "direct" && c.engine.skip_padded_taps) {  // taps in the padding are never computed
+    const double valid = valid_tap_fraction(c.net, c.id);
+    for (auto& w : gemm.items) w.flops = static_cast<int64_t>(static_cast<double>(w.flops) * valid);
+  }
+  add_epilogue(gemm, epilogue);
 }
 
 }  // namespace
+
+double valid_tap_fraction(const Network& net, OpId id) {
+  const Operator& op = net.op(id);
+  const Shape& in = net.tensor(op.inputs[0]).shape;
+  const Shape& out = net.tensor(op.outputs[0]).shape;
+  const auto& a = op.attrs;
+  double fraction = 1.0;
+  for (int d = 0; d < 2; ++d) {
+    int64_t valid = 0;
+    for (int64_t o = 0; o < out[2 + d]; ++o)
+      for (int64_t k = 0; k < a.kernel_shape[d]; ++k) {
+        const int64_t i = o * a.strides[d] - a.pads[d] + k * a.dilations[d];
+        valid += i >= 0 && i < in[2 + d];
+      }
+    fraction *= static_cast<double>(valid) / static_cast<double>(out[2 + d] * a.kernel_shape[d]);
+  }
+  return fraction;
+}
 
 ConvShape conv_shape(const Network& net, OpId id, DataType precision) {
   const Operator& op = net.op(id);

@@ -28,6 +28,10 @@ struct GpuTarget {
 KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine, const CpuTarget& target);
 KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& engine, const GpuTarget& target);
 
+// Share of a convolution's kernel taps that land inside the input rather than in its padding
+// (what a direct kernel that skips padded taps computes).
+double valid_tap_fraction(const Network& net, OpId id);
+
 // The convolution shape an engine's rules test.
 ConvShape conv_shape(const Network& net, OpId id, DataType precision);
 

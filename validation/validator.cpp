@@ -207,6 +207,12 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
         bytes += min_bytes(fused, static_cast<OpId>(k), elem);
       }
       const Peak p = peak_of(soc, r);
+      // A time below what the description's peak allows, even at twice that peak, is not a
+      // measurement of this work (a run that failed or skipped layers): it is left out, not fitted.
+      const double floor_ms = p.flops > 0 ? flops / (2 * p.flops) * 1e3 : 0;
+      if (compared_time_ms(m.time) < floor_ms)
+        throw ConfigError(fmt::format("{} on {} measured {:.3f} ms, below the {:.3f} ms that twice the peak allows",
+                                      m.model, m.soc, compared_time_ms(m.time), floor_ms));
       const std::string group = m.device == "gpu" ? fmt::format("{} gpu", m.soc) : m.soc;
       out[i] = ValidationRow{group, m.model,
                              fmt::format("{} {} {} threads {} {}", m.engine, m.device, m.threads, m.cores, r.precision),

@@ -1,6 +1,7 @@
 #include "sim/app/cli.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "sim/app/run_outputs.hpp"
 #include "sim/app/validation_datasets.hpp"
 #include "traces/host_recorder.hpp"
+#include "validation/calibration.hpp"
 #include "traces/trace.hpp"
 #include "sim/app/text_table.hpp"
 #include "sim/engine/cpu_simulator.hpp"
@@ -47,6 +49,7 @@ struct Options {
   bool kernels = false;
   std::string soc_name;
   std::string trace_in, dataset, data_dir;
+  std::vector<std::string> traces_in;
 };
 
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
@@ -197,6 +200,25 @@ int cmd_record(const Options& o, std::ostream& out) {
   return 0;
 }
 
+// Prints the fitted efficiencies as profile lines that say what fitted them.
+int cmd_calibrate(const Options& o, std::ostream& out) {
+  std::vector<Trace> traces;
+  std::string names;
+  for (const auto& path : o.traces_in) {
+    traces.push_back(read_trace(path));
+    names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() + " (" +
+             traces.back().source + ", " + traces.back().recorded_at + ")";
+  }
+  const std::string engine = o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
+  const auto fits = fit_efficiencies(traces, o.soc == kDefaultSoc ? "" : o.soc, engine);
+  if (fits.empty()) throw ConfigError("calibrate: no layer of these traces determines an efficiency");
+  out << fmt::format("# {} fitted to {} by `tilesim calibrate`\n", engine, names);
+  for (const auto& f : fits)
+    out << fmt::format("{}: {{value: {:.3f}, source: \"fitted: median over {} layers of {}; interquartile {:.3f}-{:.3f}\"}}\n",
+                       f.key, f.value, f.layers, names, f.low, f.high);
+  return 0;
+}
+
 int cmd_probe_host(const Options& o, std::ostream& out) {
   const std::string path = o.out_file.empty() ? fmt::format("{}/configs/socs/host.yaml", data_root()) : o.out_file;
   const HostProbe p = probe_host();
@@ -251,6 +273,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   record->add_option("--out", o.out_file, "trace file to write (HDF5)")->required();
   record->add_option("--threads", o.threads, "threads oneDNN runs with (default 1)")->check(CLI::Range(1, 1024));
   record->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
+
+  auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
+  calibrate->add_option("--trace", o.traces_in, "calibration traces (not the ones accuracy is reported on)")->required();
+  calibrate->add_option("--soc", o.soc, "SoC (default: the traces')");
+  calibrate->add_option("--engine", o.engine, "engine profile (default: the traces')");
 
   auto* validate = app.add_subcommand("validate", "compare simulated with measured latency, beside the baselines");
   auto* trace_opt = validate->add_option("--trace", o.trace_in, "a trace in tilesim's HDF5 format (docs/trace-format.md)");
@@ -313,6 +340,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*info) return cmd_info(o, out);
     if (*probe) return cmd_probe_host(o, out);
     if (*record) return cmd_record(o, out);
+    if (*calibrate) return cmd_calibrate(o, out);
     if (*validate) {
       if (o.trace_in.empty() && o.dataset.empty()) throw ConfigError("validate: give --trace F.h5 or --dataset NAME --data DIR");
       if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");

@@ -280,3 +280,38 @@ TEST_CASE("run_on_the_gpu_reports_the_gpu") {
   CHECK(none.status == 2);
   CHECK(none.err.find("has no GPU") != std::string::npos);
 }
+
+TEST_CASE("validate_a_recorded_host_trace_reports_metrics_beside_the_baselines") {
+  const std::string trace = std::string(TILESIM_SOURCE_DIR) + "/traces/recorded/host-epyc-2vcpu/mobilenet_v2.h5";
+  const auto r = tilesim_cli({"validate", "--trace", trace, "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  for (const char* k : {"mape", "rmspe", "within_10pct", "within_20pct", "spearman", "kendall", "n"}) {
+    CHECK(j["metrics"].contains(k));
+    CHECK(j["baselines"]["flops"].contains(k));
+    CHECK(j["baselines"]["roofline"].contains(k));
+  }
+  CHECK(j["metrics"]["n"] == 54);
+  CHECK(j["rows"].size() == 54);
+  // The accuracy docs/accuracy.md states, guarded: the profile was calibrated on other models.
+  CHECK(j["metrics"]["mape"].get<double>() < 20);
+}
+
+TEST_CASE("validate_public_datasets_when_present") {
+  const std::string data = std::string(TILESIM_SOURCE_DIR) + "/../shared/validation-data";
+  if (!std::filesystem::is_directory(data)) {
+    MESSAGE("../shared/validation-data not present: skipped");
+    return;
+  }
+  for (const char* dataset : {"tflite-profile", "tophub"}) {
+    const auto r = tilesim_cli({"validate", "--dataset", dataset, "--data", data, "--format", "json"});
+    INFO(dataset << ": " << r.err);
+    REQUIRE(r.status == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["metrics"]["n"].get<int>() > 50);
+    CHECK(j["baselines"]["flops"]["n"] == j["metrics"]["n"]);
+  }
+  const auto bad = tilesim_cli({"validate", "--dataset", "ncnn", "--data", "/nonexistent"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("/nonexistent") != std::string::npos);
+}

@@ -1,0 +1,96 @@
+// Calibration recovers an efficiency it is shown; validation matches rows to simulations.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "hwmodels/config_error.hpp"
+#include "hwmodels/soc_loader.hpp"
+#include "kernels/engine_profile.hpp"
+#include "sim/engine/cpu_simulator.hpp"
+#include "validation/calibration.hpp"
+#include "validation/layer_network.hpp"
+#include "validation/validator.hpp"
+
+using namespace tilesim;
+
+namespace {
+// A trace whose "measurements" are the simulator's own times at a chosen GEMM efficiency.
+Trace synthetic_trace(double gemm_efficiency) {
+  Trace t;
+  t.device = "synthetic";
+  t.soc = "snapdragon855";
+  t.engine = "ncnn";
+  t.threads = 1;
+  t.cores = "big";
+  t.precision = "fp32";
+  EngineProfile e = load_engine("ncnn");
+  e.gemm_efficiency = gemm_efficiency;
+  const SocSpec soc = load_soc("snapdragon855");
+  for (int64_t c : {64, 128, 256}) {
+    LayerMeasurement l;
+    l.name = "conv" + std::to_string(c);
+    l.op = "Conv";
+    l.input = {1, c, 28, 28};
+    l.output = {1, c, 28, 28};
+    l.kernel_shape = {5, 5};
+    l.strides = {1, 1};
+    l.pads = {2, 2, 2, 2};
+    l.dilations = {1, 1};
+    CpuRunOptions o{1, "big", "fp32"};
+    o.warmup_runs = 1;
+    double ms = 0;
+    for (const auto& layer : simulate_cpu(*layer_network(l), soc, e, o).layers) ms += layer.latency_s * 1e3;
+    l.time = TimeStats{ms, ms, ms, ms, 1};
+    t.layers.push_back(l);
+  }
+  return t;
+}
+}  // namespace
+
+TEST_CASE("calibration_recovers_the_efficiency_that_produced_the_measurements") {
+  const auto fits = fit_efficiencies({synthetic_trace(0.6)}, "", "ncnn");
+  REQUIRE(fits.size() == 1);
+  CHECK(fits[0].key == "gemm_efficiency");
+  CHECK(fits[0].value == doctest::Approx(0.6).epsilon(0.01));
+  CHECK(fits[0].layers == 3);
+}
+
+TEST_CASE("validating_a_trace_of_the_simulators_own_times_gives_no_error") {
+  std::vector<std::string> notes;
+  const auto rows = validate_layers(synthetic_trace(load_engine("ncnn").gemm_efficiency), LayerValidationOptions{}, notes);
+  REQUIRE(rows.size() == 3);
+  const ValidationReport r = summarize(rows, notes);
+  CHECK(r.overall.simulator.mape < 1e-6);
+  CHECK(r.overall.simulator.n == 3);
+  CHECK(r.overall.simulator.spearman == doctest::Approx(1));
+}
+
+TEST_CASE("a_layer_row_whose_attributes_contradict_its_shapes_is_an_error") {
+  LayerMeasurement l;
+  l.name = "bad";
+  l.op = "Conv";
+  l.input = {1, 16, 28, 28};
+  l.output = {1, 16, 20, 20};
+  l.kernel_shape = {3, 3};
+  l.strides = {1, 1};
+  l.pads = {1, 1, 1, 1};
+  l.dilations = {1, 1};
+  CHECK_THROWS_AS(layer_network(l), ConfigError);
+}
+
+TEST_CASE("network_rows_faster_than_the_peak_allows_are_left_out_with_a_note") {
+  NetworkMeasurement m;
+  m.model = "vgg16";
+  m.soc = "snapdragon855";
+  m.device = "cpu";
+  m.engine = "ncnn";
+  m.threads = 4;
+  m.cores = "big";
+  m.precision = "auto";
+  m.time = TimeStats{0.5, 0, 0.6, 0.7, 8};  // 15 GMACs in half a millisecond: impossible
+  m.source = "test";
+  std::vector<std::string> notes;
+  CHECK(validate_networks({m}, notes).empty());
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("below the") != std::string::npos);
+}
