@@ -26,22 +26,6 @@ std::string read_line(const std::string& path) {
   return s;
 }
 
-// One add per cycle: a dependent chain runs at the core clock whatever the microarchitecture.
-double estimate_frequency() {
-  constexpr uint64_t kIterations = 50'000'000;
-  double best = 0;
-  for (int rep = 0; rep < 3; ++rep) {
-    uint64_t x = 0;
-    const auto t0 = Clock::now();
-    for (uint64_t i = 0; i < kIterations; ++i) {
-      asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-                   "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
-    }
-    best = std::max(best, 8.0 * kIterations / seconds_since(t0));
-  }
-  return best;
-}
-
 // Independent FMA chains, enough to cover latency x throughput on current cores.
 __attribute__((target("avx2,fma"))) double fma_avx2() {
   constexpr int kChains = 12;
@@ -114,6 +98,30 @@ double read_bandwidth_all_threads(size_t bytes_per_thread, int threads, double t
 
 }  // namespace
 
+double estimate_clock_hz() {
+#if defined(__x86_64__) || defined(__aarch64__)
+  constexpr uint64_t kIterations = 25'000'000;
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    uint64_t x = 0;
+    const auto t0 = Clock::now();
+    for (uint64_t i = 0; i < kIterations; ++i) {
+#if defined(__x86_64__)
+      asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+                   "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
+#else
+      asm volatile("add %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1\n\t"
+                   "add %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1" : "+r"(x));
+#endif
+    }
+    best = std::max(best, 8.0 * kIterations / seconds_since(t0));
+  }
+  return best;
+#else
+  return 0;
+#endif
+}
+
 HostProbe probe_host() {
   HostProbe p;
   p.when = std::time(nullptr);
@@ -138,7 +146,7 @@ HostProbe probe_host() {
     c.line = std::stod("0" + read_line(dir + "coherency_line_size"));
     p.caches.push_back(c);
   }
-  p.frequency_before = estimate_frequency();
+  p.frequency_before = estimate_clock_hz();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) p.fp32_flops_avx2 = fma_avx2();
   if (__builtin_cpu_supports("avx512f")) p.fp32_flops_avx512 = fma_avx512();
   double largest = 0;
@@ -152,7 +160,7 @@ HostProbe probe_host() {
   const auto dram_buffer = static_cast<size_t>(std::max(4 * largest, 256e6));
   p.dram_bandwidth_1t = read_bandwidth(dram_buffer, 2e9);
   p.dram_bandwidth_all = read_bandwidth_all_threads(dram_buffer / static_cast<size_t>(p.cores), p.cores, 2e9);
-  p.frequency_after = estimate_frequency();
+  p.frequency_after = estimate_clock_hz();
   return p;
 }
 

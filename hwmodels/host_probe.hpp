@@ -30,6 +30,10 @@ struct HostProbe {
 
 HostProbe probe_host();
 
+// The core clock from a chain of dependent adds (one per cycle on any current core); best of
+// three. 0 on architectures it has no add chain for.
+double estimate_clock_hz();
+
 // The SoC description of the probed host (configs/socs/host.yaml), every value saying it was measured.
 std::string host_yaml(const HostProbe& p);
 

@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
+#include "hwmodels/host_probe.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/zoo/zoo.hpp"
@@ -44,31 +45,6 @@ using dt = dnnl::memory::data_type;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// The core clock from a chain of dependent adds, one per cycle on any current core (the same
-// estimate as `tilesim probe-host`, hwmodels/host_probe.cpp); best of three. 0 where unsupported.
-double estimate_frequency() {
-#if defined(__x86_64__) || defined(__aarch64__)
-  constexpr uint64_t kIterations = 25'000'000;
-  double best = 0;
-  for (int rep = 0; rep < 3; ++rep) {
-    uint64_t x = 0;
-    const auto t0 = Clock::now();
-    for (uint64_t i = 0; i < kIterations; ++i) {
-#if defined(__x86_64__)
-      asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-                   "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
-#else
-      asm volatile("add %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1\n\t"
-                   "add %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1\n\tadd %0, %0, #1" : "+r"(x));
-#endif
-    }
-    best = std::max(best, 8.0 * kIterations / seconds_since(t0));
-  }
-  return best;
-#else
-  return 0;
-#endif
-}
 
 std::string iso_now() {
   const std::time_t now = std::time(nullptr);
@@ -380,7 +356,7 @@ Trace record(const RecordOptions& o) {
   uint64_t seed = 0x9e3779b97f4a7c15ULL;
   std::map<TensorId, memory::desc> produced;  // layouts the recorded layers left their outputs in
 
-  trace.clock_before_hz = estimate_frequency();
+  trace.clock_before_hz = estimate_clock_hz();
   for (OpId id : net.topological_order()) {
     const Operator& op = net.op(id);
     if (!recorded(op.type)) continue;
@@ -427,7 +403,7 @@ Trace record(const RecordOptions& o) {
     m.time = time_layer(p, s, o);
     trace.layers.push_back(std::move(m));
   }
-  trace.clock_after_hz = estimate_frequency();
+  trace.clock_after_hz = estimate_clock_hz();
   return trace;
 }
 
