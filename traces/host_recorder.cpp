@@ -1,15 +1,11 @@
-// The front end of traces/host_recorder.hpp: finds and loads libtilesim_onednn.so on first use,
-// (traces/plugin_module.hpp), as HDF5 is. Nothing here includes oneDNN.
+// The front end of traces/host_recorder.hpp: loads libtilesim_onednn.so on first use
+// (traces/plugin_module.hpp), as HDF5 is loaded. Nothing here includes oneDNN.
 #include "traces/host_recorder.hpp"
 
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
 #include "traces/plugin_module.hpp"
-
-#ifndef TILESIM_PLUGIN_DIR
-#define TILESIM_PLUGIN_DIR "."
-#endif
 
 namespace tilesim {
 namespace {

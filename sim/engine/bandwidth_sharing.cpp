@@ -47,3 +47,49 @@ void solve_max_min(std::vector<Flow*>& flows, double total_capacity, const std::
 }
 
 }  // namespace tilesim
+
+namespace tilesim {
+
+void TransferSet::advance(double now) {
+  const double dt = now - last_;
+  for (Transfer& t : transfers_)
+    if (t.active) t.remaining = std::max(0.0, t.remaining - t.flow.rate * dt);
+  last_ = now;
+}
+
+void TransferSet::start(int owner, double bytes, Flow flow, double now) {
+  advance(now);
+  Transfer& t = transfers_[static_cast<size_t>(owner)];
+  t.flow = flow;
+  t.remaining = bytes;
+  t.active = true;
+}
+
+bool TransferSet::complete(int owner, uint64_t version, double now) {
+  Transfer& t = transfers_[static_cast<size_t>(owner)];
+  if (!t.active || t.version != version) return false;
+  advance(now);
+  t.active = false;
+  t.remaining = 0;
+  return true;
+}
+
+std::vector<TransferSet::Completion> TransferSet::next_completions(double now, double* in_use) {
+  advance(now);
+  std::vector<Flow*> flows;
+  for (Transfer& t : transfers_)
+    if (t.active) flows.push_back(&t.flow);
+  solve_max_min(flows, capacity_, group_caps_);
+  std::vector<Completion> out;
+  double total = 0;
+  for (size_t i = 0; i < transfers_.size(); ++i) {
+    Transfer& t = transfers_[i];
+    if (!t.active) continue;
+    total += t.flow.rate;
+    out.push_back(Completion{static_cast<int>(i), now + t.remaining / t.flow.rate, ++t.version});
+  }
+  if (in_use) *in_use = total;
+  return out;
+}
+
+}  // namespace tilesim

@@ -35,10 +35,6 @@ struct Running {
   double on_chip = 0;     // L2/L3/system-cache time plus the DRAM latency, if it misses
   double energy = 0;
   int64_t dram = 0;
-  Flow flow;              // its DRAM transfer while one is active
-  double remaining = 0;   // DRAM bytes still to move
-  bool transferring = false;
-  uint64_t version = 0;   // invalidates stale transfer-completion events
 };
 
 struct Event {
@@ -73,6 +69,7 @@ class CpuSimulation {
     }
     precision_ = resolve_precision();
     running_.resize(cores_.size());
+    transfers_ = TransferSet(cores_.size(), soc.memory.achievable_bandwidth(), group_caps_);
     if (opt.record_timeline) {
       timeline_ = std::make_shared<Timeline>();
       int index = 0;
@@ -173,7 +170,6 @@ class CpuSimulation {
     }
     int64_t dynamic_next = 0;
     std::vector<size_t> cursor(cores_.size(), 0);
-    last_solve_ = start;
     for (int w = 0; w < workers; ++w) events_.push(start, 0, Event{Event::next_item, w, 0});
     double end = start;
     while (!events_.empty()) {
@@ -194,11 +190,8 @@ class CpuSimulation {
           break;
         }
         case Event::transfer_done:
-          if (e.payload.version != run.version || !run.transferring) break;  // superseded by a re-solve
-          advance_transfers(e.time);
-          run.transferring = false;
-          run.remaining = 0;
-          resolve_bandwidth(e.time);
+          if (!transfers_.complete(w, e.payload.version, e.time)) break;  // superseded by a re-division
+          reschedule_transfers(e.time);
           finish_item(w, e.time);
           break;
         case Event::item_done: {
@@ -247,11 +240,9 @@ class CpuSimulation {
       finish_item(w, now);
       return;
     }
-    advance_transfers(now);
-    run.transferring = true;
-    run.remaining = static_cast<double>(t.dram);
-    run.flow = Flow{core.group, cs.outstanding_misses * l2spec.line / soc_.memory.latency, 0};
-    resolve_bandwidth(now);
+    transfers_.start(w, static_cast<double>(t.dram),
+                     Flow{core.group, cs.outstanding_misses * l2spec.line / soc_.memory.latency, 0}, now);
+    reschedule_transfers(now);
   }
 
   // The item's memory time is what its on-chip traffic took plus its DRAM transfer; it ends when
@@ -265,29 +256,12 @@ class CpuSimulation {
     events_.push(run.start + took, 1, Event{Event::item_done, w, 0});
   }
 
-  // Moves every active transfer forward at its current rate up to `now`.
-  void advance_transfers(double now) {
-    const double dt = now - last_solve_;
-    for (Running& run : running_)
-      if (run.transferring) run.remaining = std::max(0.0, run.remaining - run.flow.rate * dt);
-    last_solve_ = now;
-  }
-
   // Re-divides DRAM bandwidth among the active transfers (max-min fair under per-core and
   // per-cluster limits) and reschedules when each will finish.
-  void resolve_bandwidth(double now) {
-    std::vector<Flow*> flows;
-    for (Running& run : running_)
-      if (run.transferring) flows.push_back(&run.flow);
-    solve_max_min(flows, soc_.memory.achievable_bandwidth(), group_caps_);
+  void reschedule_transfers(double now) {
     double in_use = 0;
-    for (size_t w = 0; w < running_.size(); ++w) {
-      Running& run = running_[w];
-      if (!run.transferring) continue;
-      in_use += run.flow.rate;
-      ++run.version;
-      events_.push(now + run.remaining / run.flow.rate, 2, Event{Event::transfer_done, static_cast<int>(w), run.version});
-    }
+    for (const auto& c : transfers_.next_completions(now, &in_use))
+      events_.push(c.time, 2, Event{Event::transfer_done, c.owner, c.version});
     if (timeline_) timeline_->counters.push_back(CounterSample{"DRAM bandwidth (GB/s)", origin_ + now, in_use / 1e9});
   }
 
@@ -299,9 +273,9 @@ class CpuSimulation {
   std::vector<const ClusterSpec*> used_clusters_;
   std::vector<double> group_caps_;
   std::vector<Running> running_;
+  TransferSet transfers_{0, 0, {}};
   DataType precision_ = DataType::fp32;
   double static_power_ = 0;
-  double last_solve_ = 0;
   double origin_ = 0;  // start of the current layer on the run's clock
   int layer_index_ = 0;
   EventQueue<Event> events_;

@@ -37,10 +37,6 @@ struct Slot {
   int64_t item = -1;
   double start = 0, compute = 0, on_chip = 0, energy = 0;
   int64_t dram = 0;
-  Flow flow;
-  double remaining = 0;
-  bool transferring = false;
-  uint64_t version = 0;
 };
 
 struct Event {
@@ -75,8 +71,8 @@ class GpuSimulation {
     resident_ = resident;
     origin_ = origin;
     layer_ = layer;
+    transfers_ = TransferSet(slots_.size(), soc_.memory.achievable_bandwidth(), {0.0});
     const double start = gpu_.launch_overhead;
-    last_solve_ = start;
     int64_t next = 0;
     const auto n = static_cast<int64_t>(phase.items.size());
     for (size_t s = 0; s < slots_.size(); ++s) events_.push(start, 0, Event{Event::next_item, static_cast<int>(s), 0});
@@ -90,10 +86,8 @@ class GpuSimulation {
           if (next < n) start_item(plan, phase, e.payload.slot, next++, e.time);
           break;
         case Event::transfer_done:
-          if (e.payload.version != slot.version || !slot.transferring) break;
-          advance(e.time);
-          slot.transferring = false;
-          resolve(e.time);
+          if (!transfers_.complete(e.payload.slot, e.payload.version, e.time)) break;
+          reschedule_transfers(e.time);
           finish(e.payload.slot, e.time);
           break;
         case Event::item_done:
@@ -157,11 +151,8 @@ class GpuSimulation {
       finish(s, now);
       return;
     }
-    advance(now);
-    slot.transferring = true;
-    slot.remaining = static_cast<double>(dram);
-    slot.flow = Flow{0, 0, 0};
-    resolve(now);
+    transfers_.start(s, static_cast<double>(dram), Flow{0, 0, 0}, now);
+    reschedule_transfers(now);
   }
 
   // Many resident waves hide memory latency behind other waves' arithmetic; a lone workgroup
@@ -173,26 +164,10 @@ class GpuSimulation {
     events_.push(slot.start + took, 1, Event{Event::item_done, s, 0});
   }
 
-  void advance(double now) {
-    const double dt = now - last_solve_;
-    for (Slot& s : slots_)
-      if (s.transferring) s.remaining = std::max(0.0, s.remaining - s.flow.rate * dt);
-    last_solve_ = now;
-  }
-
-  void resolve(double now) {
-    std::vector<Flow*> flows;
-    for (Slot& s : slots_)
-      if (s.transferring) flows.push_back(&s.flow);
-    solve_max_min(flows, soc_.memory.achievable_bandwidth(), {0.0});
+  void reschedule_transfers(double now) {
     double in_use = 0;
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      Slot& s = slots_[i];
-      if (!s.transferring) continue;
-      in_use += s.flow.rate;
-      ++s.version;
-      events_.push(now + s.remaining / s.flow.rate, 2, Event{Event::transfer_done, static_cast<int>(i), s.version});
-    }
+    for (const auto& c : transfers_.next_completions(now, &in_use))
+      events_.push(c.time, 2, Event{Event::transfer_done, c.owner, c.version});
     if (timeline_) timeline_->counters.push_back(CounterSample{"DRAM bandwidth (GB/s)", origin_ + now, in_use / 1e9});
   }
 
@@ -202,8 +177,9 @@ class GpuSimulation {
   DataType precision_;
   BlockCache l2_, slc_;
   std::vector<Slot> slots_;
+  TransferSet transfers_{0, 0, {}};
   int64_t resident_ = 1;
-  double last_solve_ = 0, origin_ = 0;
+  double origin_ = 0;
   int layer_ = 0;
   EventQueue<Event> events_;
   std::shared_ptr<Timeline> timeline_;
