@@ -1,5 +1,6 @@
 #include "hwmodels/config_tree.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -26,17 +27,24 @@ YAML::Node load_yaml_map(const std::string& file) {
   }
 }
 
+std::vector<std::string> preset_names(const std::string& dir) {
+  std::vector<std::string> names;
+  const fs::path p = fs::path(data_root()) / "configs" / dir;
+  std::error_code ec;
+  if (fs::is_directory(p, ec))
+    for (const auto& e : fs::directory_iterator(p))
+      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 namespace {
 
 std::string preset_file(const std::string& dir, const std::string& name, const NodeOrigin& where,
                         const YAML::Node& at) {
   const fs::path p = fs::path(data_root()) / "configs" / dir / (name + ".yaml");
   if (fs::is_regular_file(p)) return p.string();
-  std::vector<std::string> names;
-  if (fs::is_directory(p.parent_path()))
-    for (const auto& e : fs::directory_iterator(p.parent_path()))
-      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  const std::string hint = nearest(name, names);
+  const std::string hint = nearest(name, preset_names(dir));
   throw ConfigError(located(where.file, at.Mark().line, at.Mark().column, where.path,
                             fmt::format("no {} preset '{}'{}", dir, name,
                                         hint.empty() ? "" : " (did you mean '" + hint + "'?)")));

@@ -2,6 +2,7 @@
 // Loading configuration YAML files into checked trees: every key declared by its Section,
 // every value valid for its declaration, presets resolved by name and `base:` inheritance.
 #include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,6 +11,9 @@
 namespace tilesim {
 
 std::string join_path(const std::string& path, const std::string& key);
+
+// Names of the presets in configs/<dir>/ (file stems), sorted.
+std::vector<std::string> preset_names(const std::string& dir);
 
 // Parses a YAML file whose top level is a map; syntax errors become ConfigError with file:line:col.
 YAML::Node load_yaml_map(const std::string& file);

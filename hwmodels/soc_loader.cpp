@@ -37,11 +37,7 @@ std::string data_root() {
 }
 
 std::vector<std::string> builtin_socs() {
-  std::vector<std::string> names;
-  const fs::path dir = fs::path(data_root()) / "configs" / "socs";
-  if (fs::is_directory(dir))
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::vector<std::string> names = preset_names("socs");
   if (std::find(names.begin(), names.end(), "host") == names.end()) names.push_back("host");
   std::sort(names.begin(), names.end());
   return names;

@@ -105,15 +105,7 @@ const Section& EngineProfile::section() {
   return s;
 }
 
-std::vector<std::string> builtin_engines() {
-  std::vector<std::string> names;
-  const fs::path dir = fs::path(data_root()) / "configs" / "engines";
-  if (fs::is_directory(dir))
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> builtin_engines() { return preset_names("engines"); }
 
 EngineProfile load_engine(const std::string& name_or_path) {
   const bool is_path = name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".yaml");

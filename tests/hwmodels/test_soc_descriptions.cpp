@@ -2,6 +2,8 @@
 // that names the file, line, column and key.
 #include <doctest/doctest.h>
 
+#include "tests/temp_file.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -15,16 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A YAML file in the temp folder, unique to this process (ctest runs tests in parallel),
-// removed when the test ends.
-struct TempYaml {
-  fs::path path;
-  explicit TempYaml(const std::string& text)
-      : path(fs::temp_directory_path() / ("tilesim_soc_" + std::to_string(::getpid()) + ".yaml")) {
-    std::ofstream(path) << text;
-  }
-  ~TempYaml() { fs::remove(path); }
-  std::string str() const { return path.string(); }
+struct TempYaml : test::TempFile {
+  explicit TempYaml(const std::string& text) : TempFile("soc.yaml", text) {}
 };
 
 std::string error_of(const std::string& file, const std::vector<std::string>& sets = {}) {

@@ -7,6 +7,8 @@
 #include <string>
 
 #include <doctest/doctest.h>
+
+#include "tests/temp_file.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -17,19 +19,7 @@ using namespace tilesim;
 
 namespace {
 
-struct TempCsv {
-  std::string path;
-  TempCsv(const std::string& tag, const std::string& text)
-      : path((fs::temp_directory_path() / fmt::format("tilesim_test_generic_{}_{}.csv", ::getpid(), tag)).string()) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempCsv() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-  TempCsv(const TempCsv&) = delete;
-  TempCsv& operator=(const TempCsv&) = delete;
-};
+using TempCsv = test::TempFile;
 
 std::string error_of(const std::function<void()>& f) {
   try {

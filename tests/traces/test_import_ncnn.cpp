@@ -8,6 +8,8 @@
 #include <string>
 
 #include <doctest/doctest.h>
+
+#include "tests/temp_file.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -23,19 +25,7 @@ using namespace tilesim;
 namespace {
 
 // A file in the temp folder, unique to this process, removed at the end of the test.
-struct TempFile {
-  std::string path;
-  TempFile(const std::string& tag, const std::string& text)
-      : path((fs::temp_directory_path() / fmt::format("tilesim_test_ncnn_{}_{}", ::getpid(), tag)).string()) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-};
+using test::TempFile;
 
 const char* kHeader =
     "run_id,readme_line,device_section,command,loop_count,num_threads,powersave,gpu_device,cooling_down,"

@@ -8,6 +8,8 @@
 #include <string>
 
 #include <doctest/doctest.h>
+
+#include "tests/temp_file.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -18,19 +20,7 @@ using namespace tilesim;
 
 namespace {
 
-struct LogFile {
-  std::string path;
-  LogFile(const std::string& tag, const std::string& text)
-      : path((fs::temp_directory_path() / fmt::format("tilesim_test_onednn_{}_{}.log", ::getpid(), tag)).string()) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~LogFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-  LogFile(const LogFile&) = delete;
-  LogFile& operator=(const LogFile&) = delete;
-};
+using LogFile = test::TempFile;
 
 const std::string kInfo = R"(onednn_verbose,info,oneDNN v2.6.3 (commit N/A)
 onednn_verbose,info,cpu,runtime:OpenMP,nthr:2

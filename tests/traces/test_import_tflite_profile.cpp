@@ -9,6 +9,8 @@
 #include <string>
 
 #include <doctest/doctest.h>
+
+#include "tests/temp_file.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -20,19 +22,7 @@ using namespace tilesim;
 
 namespace {
 
-struct ProfileFile {
-  std::string path;
-  ProfileFile(const std::string& tag, const std::string& text)
-      : path((fs::temp_directory_path() / fmt::format("tilesim_test_tflite_{}_{}.txt", ::getpid(), tag)).string()) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~ProfileFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-  ProfileFile(const ProfileFile&) = delete;
-  ProfileFile& operator=(const ProfileFile&) = delete;
-};
+using ProfileFile = test::TempFile;
 
 const std::string kPreamble = R"(adb shell  /data/local/tmp/benchmark_model_test_64 \
 >       --graph=/data/local/tmp/model.tflite \

@@ -9,6 +9,8 @@
 #include <string>
 
 #include <doctest/doctest.h>
+
+#include "tests/temp_file.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -19,19 +21,7 @@ using namespace tilesim;
 
 namespace {
 
-struct TophubFile {
-  std::string path;
-  TophubFile(const std::string& tag, const std::string& text)
-      : path((fs::temp_directory_path() / fmt::format("tilesim_test_tophub_{}_{}.csv", ::getpid(), tag)).string()) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TophubFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-  TophubFile(const TophubFile&) = delete;
-  TophubFile& operator=(const TophubFile&) = delete;
-};
+using TophubFile = test::TempFile;
 
 const std::string kHeader =
     "source_file,line,target,model,device_key,task,dtype,input_shape,weight_shape,strides,padding,dilation,extra,"

@@ -4,26 +4,11 @@
 
 #include "sim/workload/shape_inference.hpp"
 #include "sim/workload/network_builder.hpp"
+#include "sim/workload/zoo/blocks.hpp"
 #include "sim/workload/zoo/models.hpp"
 
 namespace tilesim::zoo {
 namespace {
-
-// torchvision's AdaptiveAvgPool2d((out, out)). Its windows are equal and disjoint only when the
-// input size divides by the output size, so the pool is written as an identity where the size
-// already matches (224×224 input: 6×6 in, 6×6 out) and as avg_pool with kernel = stride = in/out
-// where it divides; any other size has no fixed-window equivalent and is refused.
-TensorId adaptive_avg_pool(NetworkBuilder& b, TensorId x, int64_t out, const std::string& name) {
-  const int64_t h = b.shape(x).at(2), w = b.shape(x).at(3);
-  if (h == out && w == out) return b.identity(x, name);
-  if (h == w && h > out && h % out == 0) {
-    PoolSpec p;
-    p.kernel = p.stride = h / out;
-    return b.avg_pool(x, p, name);
-  }
-  throw ShapeError(fmt::format("AdaptiveAvgPool2d '{}': {}x{} input cannot pool to {}x{} with a fixed window",
-                               name, h, w, out, out));
-}
 
 ConvSpec conv(int64_t out, int64_t k, int64_t stride, int64_t pad) {
   ConvSpec c = ConvSpec::square(out, k, stride, 1, /*bias=*/true);

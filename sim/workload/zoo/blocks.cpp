@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "sim/workload/shape_inference.hpp"
+
 namespace tilesim::zoo {
 
 TensorId activate(NetworkBuilder& b, TensorId x, Act act, const std::string& name) {
@@ -32,6 +36,18 @@ TensorId squeeze_excite(NetworkBuilder& b, TensorId x, int64_t squeeze_channels,
   s = b.conv(s, ConvSpec::square(c, 1, 1, 1, true), name + ".fc2");
   s = activate(b, s, gate, name + ".gate");
   return b.mul(x, s, name + ".scale");
+}
+
+TensorId adaptive_avg_pool(NetworkBuilder& b, TensorId x, int64_t out, const std::string& name) {
+  const int64_t h = b.shape(x).at(2), w = b.shape(x).at(3);
+  if (h == out && w == out) return b.identity(x, name);
+  if (h == w && h > out && h % out == 0) {
+    PoolSpec p;
+    p.kernel = p.stride = h / out;
+    return b.avg_pool(x, p, name);
+  }
+  throw ShapeError(fmt::format("AdaptiveAvgPool2d '{}': {}x{} input cannot pool to {}x{} with a fixed window",
+                               name, h, w, out, out));
 }
 
 int64_t make_divisible(double v, int64_t divisor, int64_t min_value) {
