@@ -79,13 +79,13 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
   const std::string precision = trace.precision.empty() ? "auto" : trace.precision;
   const std::string detail = fmt::format("{} {} threads {} {}", engine_name, threads, trace.cores, precision);
   std::vector<ValidationRow> rows(trace.layers.size());
-  std::vector<bool> used(trace.layers.size(), false);
+  std::vector<uint8_t> used(trace.layers.size(), 0);  // not vector<bool>: written from parallel tasks
 
   // Rows without shapes: simulate the model once and match by order within each operator kind.
   std::map<std::string, std::vector<size_t>> by_op;
   for (size_t i = 0; i < trace.layers.size(); ++i)
     if (trace.layers[i].input.empty()) by_op[trace.layers[i].op].push_back(i);
-  std::vector<std::pair<size_t, double>> order_matched;  // row -> simulated ms
+  std::vector<std::pair<size_t, double>> order_matched;  // row -> FLOPs of the layer it matched
   if (!by_op.empty()) {
     const ModelEntry* m = o.model.empty() ? nullptr : find_model(o.model);
     if (!m) {
@@ -185,7 +185,7 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
     if (!engines.count(r.engine)) engines.emplace(r.engine, load_engine(r.engine));
   }
   std::vector<ValidationRow> out(rows.size());
-  std::vector<bool> ok(rows.size(), false);
+  std::vector<uint8_t> ok(rows.size(), 0);  // not vector<bool>: written from parallel tasks
   std::mutex mu;
   tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
     const NetworkMeasurement& m = rows[i];
