@@ -8,7 +8,7 @@
 #include "hwmodels/config_error.hpp"
 #include "kernels/lowering.hpp"
 #include "sim/engine/bandwidth_sharing.hpp"
-#include "sim/engine/event_queue.hpp"
+#include "sim/engine/work_events.hpp"
 #include "sim/engine/memory_hierarchy.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
@@ -37,11 +37,6 @@ struct Running {
   int64_t dram = 0;
 };
 
-struct Event {
-  enum Kind { next_item, transfer_done, item_done } kind;
-  int core;
-  uint64_t version;
-};
 
 class CpuSimulation {
  public:
@@ -170,14 +165,14 @@ class CpuSimulation {
     }
     int64_t dynamic_next = 0;
     std::vector<size_t> cursor(cores_.size(), 0);
-    for (int w = 0; w < workers; ++w) events_.push(start, 0, Event{Event::next_item, w, 0});
+    for (int w = 0; w < workers; ++w) events_.push(start, 0, WorkEvent{WorkEvent::next_item, w, 0});
     double end = start;
     while (!events_.empty()) {
       const auto e = events_.pop();
-      const int w = e.payload.core;
+      const int w = e.payload.owner;
       Running& run = running_[static_cast<size_t>(w)];
       switch (e.payload.kind) {
-        case Event::next_item: {
+        case WorkEvent::next_item: {
           int64_t item = -1;
           if (is_static) {
             if (cursor[static_cast<size_t>(w)] < queue[static_cast<size_t>(w)].size())
@@ -189,12 +184,12 @@ class CpuSimulation {
           if (item >= 0) start_item(plan, phase, w, item, e.time);
           break;
         }
-        case Event::transfer_done:
+        case WorkEvent::transfer_done:
           if (!transfers_.complete(w, e.payload.version, e.time)) break;  // superseded by a re-division
-          reschedule_transfers(e.time);
+          reschedule_transfers(transfers_, events_, e.time, timeline_.get(), origin_);
           finish_item(w, e.time);
           break;
-        case Event::item_done: {
+        case WorkEvent::item_done: {
           const double took = e.time - run.start;
           busy[static_cast<size_t>(w)] += took;
           compute[static_cast<size_t>(w)] += std::min(run.compute, took);
@@ -204,7 +199,7 @@ class CpuSimulation {
             timeline_->slices.push_back(TimelineSlice{w, origin_ + run.start, origin_ + e.time, layer_index_, phase.name,
                                                       phase.items[static_cast<size_t>(run.item)].flops, run.dram});
           run.item = -1;
-          events_.push(e.time, 0, Event{Event::next_item, w, 0});
+          events_.push(e.time, 0, WorkEvent{WorkEvent::next_item, w, 0});
           end = std::max(end, e.time);
           break;
         }
@@ -242,7 +237,7 @@ class CpuSimulation {
     }
     transfers_.start(w, static_cast<double>(t.dram),
                      Flow{core.group, cs.outstanding_misses * l2spec.line / soc_.memory.latency, 0}, now);
-    reschedule_transfers(now);
+    reschedule_transfers(transfers_, events_, now, timeline_.get(), origin_);
   }
 
   // The item's memory time is what its on-chip traffic took plus its DRAM transfer; it ends when
@@ -253,16 +248,7 @@ class CpuSimulation {
     double took = std::max(run.compute, memory);
     if (!cores_[static_cast<size_t>(w)].cluster->core.out_of_order)
       took += kInOrderExposedFraction * std::min(run.compute, memory);
-    events_.push(run.start + took, 1, Event{Event::item_done, w, 0});
-  }
-
-  // Re-divides DRAM bandwidth among the active transfers (max-min fair under per-core and
-  // per-cluster limits) and reschedules when each will finish.
-  void reschedule_transfers(double now) {
-    double in_use = 0;
-    for (const auto& c : transfers_.next_completions(now, &in_use))
-      events_.push(c.time, 2, Event{Event::transfer_done, c.owner, c.version});
-    if (timeline_) timeline_->counters.push_back(CounterSample{"DRAM bandwidth (GB/s)", origin_ + now, in_use / 1e9});
+    events_.push(run.start + took, 1, WorkEvent{WorkEvent::item_done, w, 0});
   }
 
   const SocSpec& soc_;
@@ -278,7 +264,7 @@ class CpuSimulation {
   double static_power_ = 0;
   double origin_ = 0;  // start of the current layer on the run's clock
   int layer_index_ = 0;
-  EventQueue<Event> events_;
+  EventQueue<WorkEvent> events_;
   std::shared_ptr<Timeline> timeline_;
 };
 

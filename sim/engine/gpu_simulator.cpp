@@ -10,7 +10,7 @@
 #include "sim/engine/bandwidth_sharing.hpp"
 #include "sim/engine/block_cache.hpp"
 #include "sim/engine/canonical_blocks.hpp"
-#include "sim/engine/event_queue.hpp"
+#include "sim/engine/work_events.hpp"
 #include "sim/engine/timeline.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
@@ -39,11 +39,6 @@ struct Slot {
   int64_t dram = 0;
 };
 
-struct Event {
-  enum Kind { next_item, transfer_done, item_done } kind;
-  int slot;
-  uint64_t version;
-};
 
 class GpuSimulation {
  public:
@@ -75,22 +70,22 @@ class GpuSimulation {
     const double start = gpu_.launch_overhead;
     int64_t next = 0;
     const auto n = static_cast<int64_t>(phase.items.size());
-    for (size_t s = 0; s < slots_.size(); ++s) events_.push(start, 0, Event{Event::next_item, static_cast<int>(s), 0});
+    for (size_t s = 0; s < slots_.size(); ++s) events_.push(start, 0, WorkEvent{WorkEvent::next_item, static_cast<int>(s), 0});
     double end = start;
     while (!events_.empty()) {
       const auto e = events_.pop();
-      Slot& slot = slots_[static_cast<size_t>(e.payload.slot)];
+      Slot& slot = slots_[static_cast<size_t>(e.payload.owner)];
       switch (e.payload.kind) {
-        case Event::next_item:
+        case WorkEvent::next_item:
           end = std::max(end, e.time);
-          if (next < n) start_item(plan, phase, e.payload.slot, next++, e.time);
+          if (next < n) start_item(plan, phase, e.payload.owner, next++, e.time);
           break;
-        case Event::transfer_done:
-          if (!transfers_.complete(e.payload.slot, e.payload.version, e.time)) break;
-          reschedule_transfers(e.time);
-          finish(e.payload.slot, e.time);
+        case WorkEvent::transfer_done:
+          if (!transfers_.complete(e.payload.owner, e.payload.version, e.time)) break;
+          reschedule_transfers(transfers_, events_, e.time, timeline_.get(), origin_);
+          finish(e.payload.owner, e.time);
           break;
-        case Event::item_done:
+        case WorkEvent::item_done:
           busy += (e.time - slot.start) / static_cast<double>(slots_.size());
           compute += std::min(slot.compute, e.time - slot.start) / static_cast<double>(slots_.size());
           r.energy_j += slot.energy;
@@ -99,7 +94,7 @@ class GpuSimulation {
             timeline_->slices.push_back(TimelineSlice{slot.core, origin_ + slot.start, origin_ + e.time, layer_,
                                                       phase.name, phase.items[static_cast<size_t>(slot.item)].flops,
                                                       slot.dram});
-          events_.push(e.time, 0, Event{Event::next_item, e.payload.slot, 0});
+          events_.push(e.time, 0, WorkEvent{WorkEvent::next_item, e.payload.owner, 0});
           end = std::max(end, e.time);
           break;
       }
@@ -152,7 +147,7 @@ class GpuSimulation {
       return;
     }
     transfers_.start(s, static_cast<double>(dram), Flow{0, 0, 0}, now);
-    reschedule_transfers(now);
+    reschedule_transfers(transfers_, events_, now, timeline_.get(), origin_);
   }
 
   // Many resident waves hide memory latency behind other waves' arithmetic; a lone workgroup
@@ -161,16 +156,8 @@ class GpuSimulation {
     Slot& slot = slots_[static_cast<size_t>(s)];
     const double memory = slot.on_chip + (now - slot.start);
     const double took = std::max(slot.compute, memory) + std::min(slot.compute, memory) / (1.0 + static_cast<double>(resident_));
-    events_.push(slot.start + took, 1, Event{Event::item_done, s, 0});
+    events_.push(slot.start + took, 1, WorkEvent{WorkEvent::item_done, s, 0});
   }
-
-  void reschedule_transfers(double now) {
-    double in_use = 0;
-    for (const auto& c : transfers_.next_completions(now, &in_use))
-      events_.push(c.time, 2, Event{Event::transfer_done, c.owner, c.version});
-    if (timeline_) timeline_->counters.push_back(CounterSample{"DRAM bandwidth (GB/s)", origin_ + now, in_use / 1e9});
-  }
-
   const SocSpec& soc_;
   const GpuSpec& gpu_;
   const EngineProfile& engine_;
@@ -181,7 +168,7 @@ class GpuSimulation {
   int64_t resident_ = 1;
   double origin_ = 0;
   int layer_ = 0;
-  EventQueue<Event> events_;
+  EventQueue<WorkEvent> events_;
   std::shared_ptr<Timeline> timeline_;
 };
 

@@ -2,7 +2,7 @@
 // that names the file, line, column and key.
 #include <doctest/doctest.h>
 
-#include "tests/temp_file.hpp"
+#include "tests/test_support.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -8,7 +8,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/temp_file.hpp"
+#include "tests/test_support.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -19,16 +19,9 @@ using namespace tilesim;
 
 namespace {
 
-using TempCsv = test::TempFile;
+using test::error_of;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using TempCsv = test::TempFile;
 
 const char* kNetHeader = "model,soc,device,engine,threads,cores,precision,input,min_ms,median_ms,mean_ms,max_ms,count";
 const char* kLayerHeader =

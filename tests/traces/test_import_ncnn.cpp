@@ -9,7 +9,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/temp_file.hpp"
+#include "tests/test_support.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 using namespace tilesim;
 
 namespace {
+
+using test::error_of;
 
 // A file in the temp folder, unique to this process, removed at the end of the test.
 using test::TempFile;
@@ -41,15 +43,6 @@ const char* kMap = R"(devices:
   - match: "Qualcomm MSM8916 Snapdragon 410"
     soc: snapdragon410
 )";
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 

@@ -9,7 +9,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/temp_file.hpp"
+#include "tests/test_support.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 using namespace tilesim;
 
 namespace {
+
+using test::error_of;
 
 using LogFile = test::TempFile;
 
@@ -38,15 +40,6 @@ std::string conv(const std::string& desc, const std::string& ms, const std::stri
   std::string line = kConv + desc + "," + ms + "\n";
   line.replace(line.find("brgconv:avx512_core"), 19, impl);
   return line;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

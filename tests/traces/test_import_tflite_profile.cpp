@@ -10,7 +10,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/temp_file.hpp"
+#include "tests/test_support.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 using namespace tilesim;
 
 namespace {
+
+using test::error_of;
 
 using ProfileFile = test::TempFile;
 
@@ -41,15 +43,6 @@ count=50 first=9000 curr=9100 min=8800 max=9900 avg=9050 std=100
 std::string op_row(const std::string& node, double avg, const std::string& name) {
   return fmt::format("{:>32}            0.000           {:.3f}           {:.3f}         1.000%          1.000%             0.000              1       [{}]\n",
                      node, avg, avg, name);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

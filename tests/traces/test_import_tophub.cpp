@@ -10,7 +10,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/temp_file.hpp"
+#include "tests/test_support.hpp"
 #include <fmt/format.h>
 
 #include "hwmodels/config_error.hpp"
@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 using namespace tilesim;
 
 namespace {
+
+using test::error_of;
 
 using TophubFile = test::TempFile;
 
@@ -38,15 +40,6 @@ std::string row(const std::string& model, const std::string& task, const std::st
   return fmt::format("arm_cpu_v0.08.log,1,{},{},arm_cpu,{},{},{},{},\"{}\",\"{}\",\"{}\",,{},{},{},\"{}\",0,{},0.7.dev0\n",
                      target, model, task, dtype, in, w, strides, pad, dil, n, mean, mean, costs.empty() ? mean : costs,
                      when);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

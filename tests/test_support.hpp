@@ -1,15 +1,19 @@
 #pragma once
-// A file in the temp folder holding `text`, unique to this process and object (ctest runs tests
-// in parallel), removed when the test ends.
+// Helpers the test suites share.
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
+
+#include "hwmodels/config_error.hpp"
 
 namespace tilesim::test {
 
+// A file in the temp folder holding `text`, unique to this process and object (ctest runs tests
+// in parallel), removed when the test ends.
 struct TempFile {
   std::string path;
   TempFile(const std::string& tag, const std::string& text) : path(unique_path(tag)) {
@@ -31,5 +35,15 @@ struct TempFile {
         .string();
   }
 };
+
+// The message of the ConfigError `f` throws, or "" when it throws none.
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace tilesim::test
