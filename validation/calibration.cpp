@@ -1,11 +1,16 @@
 #include "validation/calibration.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+
+#include <tbb/parallel_for.h>
 
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/engine/cpu_simulator.hpp"
+#include "sim/engine/gpu_simulator.hpp"
+#include "sim/workload/zoo/zoo.hpp"
 #include "validation/layer_network.hpp"
 #include "validation/validator.hpp"
 
@@ -72,6 +77,56 @@ std::vector<EfficiencyFit> fit_efficiencies(const std::vector<Trace>& traces, co
     fits.push_back(EfficiencyFit{key, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75),
                                  static_cast<int>(values.size())});
   return fits;
+}
+
+std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasurement>& all_rows,
+                                                const std::string& engine_name) {
+  std::vector<const NetworkMeasurement*> rows;
+  for (const auto& r : all_rows)
+    if (r.engine == engine_name && compared_time_ms(r.time) > 0) rows.push_back(&r);
+  if (rows.empty()) return {};
+  const EngineProfile base = load_engine(engine_name);
+  std::map<std::string, SocSpec> socs;
+  for (const auto* r : rows) {
+    std::string key = r->soc;
+    for (const auto& o : r->soc_overrides) key += "|" + o;
+    if (!socs.count(key)) socs.emplace(key, load_soc(r->soc, r->soc_overrides));
+  }
+  // Median of log(simulated / measured) at scale k; it falls as k rises (faster kernels).
+  auto median_log_ratio = [&](double k) {
+    EngineProfile e = base;
+    for (double* f : {&e.gemm_efficiency, &e.depthwise_efficiency, &e.elementwise_efficiency}) *f = std::min(1.0, *f * k);
+    std::vector<double> logs(rows.size());
+    tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
+      const NetworkMeasurement& m = *rows[i];
+      std::string key = m.soc;
+      for (const auto& o : m.soc_overrides) key += "|" + o;
+      const ModelEntry* entry = find_model(m.model);
+      const Network net = entry->build(m.input.empty() ? entry->default_input : m.input);
+      double ms = 0;
+      if (m.device == "gpu") {
+        ms = simulate_gpu(net, socs.at(key), e, GpuRunOptions{m.precision.empty() ? "auto" : m.precision, false, 1})
+                 .latency_s * 1e3;
+      } else {
+        CpuRunOptions o{static_cast<int>(std::max<int64_t>(1, m.threads)), m.cores, m.precision.empty() ? "auto" : m.precision};
+        o.warmup_runs = 1;
+        ms = simulate_cpu(net, socs.at(key), e, o).latency_s * 1e3;
+      }
+      logs[i] = std::log(ms / compared_time_ms(m.time));
+    });
+    return quantile(logs, 0.5);
+  };
+  double lo = 0.05, hi = 1.0 / std::max({base.gemm_efficiency, base.depthwise_efficiency, base.elementwise_efficiency});
+  if (median_log_ratio(hi) > 0) lo = hi;  // slower than measured even at full efficiency: the cap binds
+  for (int i = 0; i < 20 && lo < hi; ++i) {
+    const double mid = (lo + hi) / 2;
+    (median_log_ratio(mid) > 0 ? lo : hi) = mid;
+  }
+  const double k = (lo + hi) / 2;
+  const int n = static_cast<int>(rows.size());
+  return {EfficiencyFit{"gemm_efficiency", std::min(1.0, base.gemm_efficiency * k), 0, 0, n},
+          EfficiencyFit{"depthwise_efficiency", std::min(1.0, base.depthwise_efficiency * k), 0, 0, n},
+          EfficiencyFit{"elementwise_efficiency", std::min(1.0, base.elementwise_efficiency * k), 0, 0, n}};
 }
 
 }  // namespace tilesim

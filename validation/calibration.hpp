@@ -20,4 +20,9 @@ struct EfficiencyFit {
 std::vector<EfficiencyFit> fit_efficiencies(const std::vector<Trace>& traces, const std::string& soc,
                                             const std::string& engine);
 
+// Whole-network rows cannot separate the kernel classes: one scale k is fitted for all of an
+// engine's efficiencies together, so that the median simulated/measured ratio over `rows` (those
+// run with `engine`) is 1. Returns the efficiencies scaled by k (capped at 1), with `layers` = rows used.
+std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasurement>& rows, const std::string& engine);
+
 }  // namespace tilesim

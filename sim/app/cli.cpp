@@ -50,6 +50,7 @@ struct Options {
   std::string soc_name;
   std::string trace_in, dataset, data_dir;
   std::vector<std::string> traces_in;
+  SocFilter devices;
 };
 
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
@@ -178,7 +179,7 @@ int cmd_validate(const Options& o, std::ostream& out) {
       rows.insert(rows.end(), net_rows.begin(), net_rows.end());
     }
   } else {
-    rows = validate_dataset(o.dataset, o.data_dir, notes);
+    rows = validate_dataset(o.dataset, o.data_dir, o.devices, notes);
   }
   if (rows.empty()) throw ConfigError("validate: no measured row could be matched to a simulation");
   return print_validation(summarize(std::move(rows), std::move(notes)), o, out);
@@ -202,6 +203,24 @@ int cmd_record(const Options& o, std::ostream& out) {
 
 // Prints the fitted efficiencies as profile lines that say what fitted them.
 int cmd_calibrate(const Options& o, std::ostream& out) {
+  if (!o.dataset.empty()) {  // whole-network rows: one scale per engine
+    if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
+    if (o.devices.only.empty()) throw ConfigError("calibrate --dataset: give --devices (the calibration SoCs)");
+    std::vector<std::string> notes;
+    const auto rows = ncnn_rows(o.data_dir, o.devices, notes);
+    const std::string socs = fmt::format("{}", fmt::join(o.devices.only, ", "));
+    for (const char* engine : {"ncnn", "ncnn-vulkan"}) {
+      const auto fits = fit_efficiency_scale(rows, engine);
+      if (fits.empty()) continue;
+      out << fmt::format("# {}: fitted by `tilesim calibrate --dataset ncnn --devices {}`\n", engine, socs);
+      for (const auto& f : fits)
+        out << fmt::format("{}: {{value: {:.3f}, source: \"fitted: one scale for all efficiencies, median simulated/"
+                           "measured = 1 over {} ncnn benchmark rows of {}; not fitted on the other SoCs\"}}\n",
+                           f.key, f.value, f.layers, socs);
+    }
+    return 0;
+  }
+  if (o.traces_in.empty()) throw ConfigError("calibrate: give --trace F.h5 ... or --dataset ncnn --data DIR --devices ...");
   std::vector<Trace> traces;
   std::string names;
   for (const auto& path : o.traces_in) {
@@ -275,7 +294,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   record->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
 
   auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
-  calibrate->add_option("--trace", o.traces_in, "calibration traces (not the ones accuracy is reported on)")->required();
+  calibrate->add_option("--trace", o.traces_in, "calibration traces (not the ones accuracy is reported on)");
+  calibrate->add_option("--dataset", o.dataset, "or a public dataset of whole-network rows")->check(CLI::IsMember({"ncnn"}));
+  calibrate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
+  calibrate->add_option("--devices", o.devices.only, "the SoCs whose rows calibrate (comma-separated)")->delimiter(',');
   calibrate->add_option("--soc", o.soc, "SoC (default: the traces')");
   calibrate->add_option("--engine", o.engine, "engine profile (default: the traces')");
 
@@ -288,6 +310,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   validate->add_option("--engine", o.engine, "engine profile (default: the trace's)");
   validate->add_option("--model", o.model, "model whose layers rows without shapes are matched to");
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
+  validate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
   trace_opt->excludes(dataset_opt);
   add_format(validate, o, {"table", "json"});
 

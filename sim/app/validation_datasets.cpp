@@ -1,5 +1,6 @@
 #include "sim/app/validation_datasets.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -28,18 +29,32 @@ void report_skips(const ImportReport& report, std::vector<std::string>& notes) {
 
 }  // namespace
 
+bool SocFilter::keeps(const std::string& soc) const {
+  if (std::find(except.begin(), except.end(), soc) != except.end()) return false;
+  return only.empty() || std::find(only.begin(), only.end(), soc) != only.end();
+}
+
+std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilter& filter,
+                                          std::vector<std::string>& notes) {
+  ImportReport report;
+  const auto all = import_ncnn_benchmark(need_file(root, "ncnn/ncnn_benchmark_readme_parsed.csv"),
+                                         data_root() + "/configs/validation/ncnn_devices.yaml", &report);
+  report_skips(report, notes);
+  std::vector<NetworkMeasurement> kept;
+  for (const auto& r : all)
+    if (filter.keeps(r.soc)) kept.push_back(r);
+  if (kept.size() < all.size())
+    notes.push_back(fmt::format("{} rows of SoCs the device filter excludes left out", all.size() - kept.size()));
+  return kept;
+}
+
 std::vector<ValidationRow> validate_dataset(const std::string& dataset, const std::string& root,
-                                            std::vector<std::string>& notes) {
-  if (dataset == "ncnn") {
-    ImportReport report;
-    const auto rows = import_ncnn_benchmark(need_file(root, "ncnn/ncnn_benchmark_readme_parsed.csv"),
-                                            data_root() + "/configs/validation/ncnn_devices.yaml", &report);
-    report_skips(report, notes);
-    return validate_networks(rows, notes);
-  }
+                                            const SocFilter& filter, std::vector<std::string>& notes) {
+  if (dataset == "ncnn") return validate_networks(ncnn_rows(root, filter, notes), notes);
   if (dataset == "tophub") {
     std::vector<ValidationRow> rows;
     for (const Trace& t : import_tophub(need_file(root, "tvm_tophub/tophub_parsed.csv"))) {
+      if (!filter.keeps(t.soc)) continue;
       if (t.engine != "tvm-arm") {
         notes.push_back(fmt::format("tophub {}: {} rows left out: no profile of engine {}", t.device, t.layers.size(),
                                     t.engine));

@@ -4,11 +4,22 @@
 #include <string>
 #include <vector>
 
+#include "traces/trace.hpp"
 #include "validation/validator.hpp"
 
 namespace tilesim {
 
+// Which SoCs a command takes rows of: only `only` when it is not empty, never those in `except`.
+struct SocFilter {
+  std::vector<std::string> only, except;
+  bool keeps(const std::string& soc) const;
+};
+
 std::vector<ValidationRow> validate_dataset(const std::string& dataset, const std::string& root,
-                                            std::vector<std::string>& notes);
+                                            const SocFilter& filter, std::vector<std::string>& notes);
+
+// The ncnn benchmark's whole-network rows the filter keeps (for calibration and validation).
+std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilter& filter,
+                                          std::vector<std::string>& notes);
 
 }  // namespace tilesim

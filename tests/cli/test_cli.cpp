@@ -316,3 +316,23 @@ TEST_CASE("validate_public_datasets_when_present") {
   CHECK(bad.status == 2);
   CHECK(bad.err.find("/nonexistent") != std::string::npos);
 }
+
+TEST_CASE("calibrate_and_validate_take_a_device_filter") {
+  const auto none = tilesim_cli({"calibrate", "--dataset", "ncnn", "--data", "/nonexistent"});
+  CHECK(none.status == 2);
+  CHECK(none.err.find("--devices") != std::string::npos);
+  const std::string data = std::string(TILESIM_SOURCE_DIR) + "/../shared/validation-data";
+  if (!std::filesystem::is_directory(data)) {
+    MESSAGE("../shared/validation-data not present: skipped");
+    return;
+  }
+  const auto r = tilesim_cli({"validate", "--dataset", "ncnn", "--data", data, "--devices", "snapdragon410,kirin970",
+                              "--format", "json"});
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  for (const auto& row : j["rows"]) {
+    const std::string device = row["device"];
+    CHECK((device.rfind("snapdragon410", 0) == 0 || device.rfind("kirin970", 0) == 0));
+  }
+  CHECK(j["metrics"]["n"].get<int>() >= 60);
+}

@@ -10,6 +10,7 @@
 #include "validation/calibration.hpp"
 #include "validation/layer_network.hpp"
 #include "validation/validator.hpp"
+#include "sim/workload/zoo/zoo.hpp"
 
 using namespace tilesim;
 
@@ -93,4 +94,32 @@ TEST_CASE("network_rows_faster_than_the_peak_allows_are_left_out_with_a_note") {
   CHECK(validate_networks({m}, notes).empty());
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].find("below the") != std::string::npos);
+}
+
+TEST_CASE("network_calibration_recovers_the_scale_that_produced_the_measurements") {
+  EngineProfile slow = load_engine("ncnn");
+  for (double* f : {&slow.gemm_efficiency, &slow.depthwise_efficiency, &slow.elementwise_efficiency}) *f *= 0.5;
+  std::vector<NetworkMeasurement> rows;
+  for (const char* model : {"squeezenet1_1", "mobilenet"}) {
+    NetworkMeasurement m;
+    m.model = model;
+    m.soc = "snapdragon855";
+    m.device = "cpu";
+    m.engine = "ncnn";
+    m.threads = 2;
+    m.cores = "big";
+    m.precision = "auto";
+    const ModelEntry* entry = find_model(model);
+    CpuRunOptions o{2, "big", "auto"};
+    o.warmup_runs = 1;
+    const double ms = simulate_cpu(entry->build(entry->default_input), load_soc("snapdragon855"), slow, o).latency_s * 1e3;
+    m.time = TimeStats{ms, 0, ms, ms, 1};
+    rows.push_back(m);
+  }
+  const auto fits = fit_efficiency_scale(rows, "ncnn");
+  REQUIRE(fits.size() == 3);
+  CHECK(fits[0].key == "gemm_efficiency");
+  CHECK(fits[0].value == doctest::Approx(slow.gemm_efficiency).epsilon(0.02));
+  CHECK(fits[1].value == doctest::Approx(slow.depthwise_efficiency).epsilon(0.02));
+  CHECK(fits[0].layers == 2);
 }
