@@ -9,10 +9,10 @@
 #include "kernels/lowering.hpp"
 #include "sim/engine/bandwidth_sharing.hpp"
 #include "sim/engine/work_events.hpp"
+#include "sim/engine/layer_accounting.hpp"
 #include "sim/engine/memory_hierarchy.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
-#include "sim/workload/op_cost.hpp"
 
 namespace tilesim {
 namespace {
@@ -80,25 +80,13 @@ class CpuSimulation {
 
   LayerResult run_layer(const Network& net, OpId id, double& now, int layer_index, int64_t& workspace,
                         int64_t& weights) {
-    const Operator& op = net.op(id);
-    const OpCost cost = op_cost(net, id);
     const KernelPlan plan =
         lower_layer(net, id, engine_, cpu_target(*cores_.front().cluster, precision_, options_.threads));
     workspace = std::max(workspace, plan.workspace_bytes);
-    int64_t raw_weights = 0;
-    for (TensorId t : op.weights) raw_weights += net.tensor(t).elements() * bytes_per_element(precision_);
-    weights += plan.packed_weight_bytes > 0 ? plan.packed_weight_bytes : raw_weights;
-
-    LayerResult r;
-    r.name = op.name;
-    r.op = std::string(onnx_name(op.type));
-    for (const auto& f : op.fused) r.fused.push_back(std::string(onnx_name(f.type)));
-    r.algorithm = plan.algorithm;
-    r.macs = cost.macs;
-    r.flops = cost.flops;
-    r.tiles = plan.tiles();
-    if (plan.phases.empty()) {
-      r.bound = "overhead";
+    weights += resident_weight_bytes(net, id, plan, bytes_per_element(precision_));
+    LayerResult r = layer_result_for(net, id, plan);
+    if (plan.phases.empty()) {  // a view: no kernel runs
+      name_bound(r);
       return r;
     }
     // Phases run one after another, each a parallel loop ended by a barrier: the slowest thread
@@ -122,9 +110,7 @@ class CpuSimulation {
     r.imbalance_s = std::max(0.0, r.latency_s - r.overhead_s - mean_busy);
     r.energy_j += static_power_ * r.latency_s;
     now += r.latency_s;
-    const std::pair<double, const char*> parts[] = {
-        {r.compute_s, "compute"}, {r.memory_s, "memory"}, {r.imbalance_s, "imbalance"}, {r.overhead_s, "overhead"}};
-    r.bound = std::max_element(std::begin(parts), std::end(parts))->second;
+    name_bound(r);
     return r;
   }
 
@@ -303,10 +289,7 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   }
   result.latency_s = now;
   result.static_energy_j = sim.static_power() * now;
-  for (size_t t = 0; t < net.tensor_count(); ++t) {
-    const Tensor& tensor = net.tensor(static_cast<TensorId>(t));
-    if (tensor.kind == TensorKind::weight && tensor.learnable) result.params += tensor.elements();
-  }
+  result.params = learnable_params(net);
   result.activation_bytes = peak_activation_bytes(net, order, bytes_per_element(sim.precision()));
   result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;
   result.events = sim.events();

@@ -10,11 +10,11 @@
 #include "sim/engine/bandwidth_sharing.hpp"
 #include "sim/engine/block_cache.hpp"
 #include "sim/engine/canonical_blocks.hpp"
+#include "sim/engine/layer_accounting.hpp"
 #include "sim/engine/work_events.hpp"
 #include "sim/engine/timeline.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
-#include "sim/workload/op_cost.hpp"
 
 namespace tilesim {
 
@@ -242,21 +242,10 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
     t->counters.clear();
   }
   for (OpId id : order) {
-    const Operator& op = net.op(id);
-    const OpCost cost = op_cost(net, id);
     const KernelPlan plan = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
     result.workspace_bytes = std::max(result.workspace_bytes, plan.workspace_bytes);
-    int64_t raw_weights = 0;
-    for (TensorId t : op.weights) raw_weights += net.tensor(t).elements() * elem;
-    result.weight_bytes += plan.packed_weight_bytes > 0 ? plan.packed_weight_bytes : raw_weights;
-    LayerResult l;
-    l.name = op.name;
-    l.op = std::string(onnx_name(op.type));
-    for (const auto& f : op.fused) l.fused.push_back(std::string(onnx_name(f.type)));
-    l.algorithm = plan.algorithm;
-    l.macs = cost.macs;
-    l.flops = cost.flops;
-    l.tiles = plan.tiles();
+    result.weight_bytes += resident_weight_bytes(net, id, plan, elem);
+    LayerResult l = layer_result_for(net, id, plan);
     double clock = 0, busy = 0, compute = 0;
     for (const Phase& phase : plan.phases)
       clock = sim.run_dispatch(plan, phase, now + clock, static_cast<int>(result.layers.size()), l, busy, compute) + clock;
@@ -267,19 +256,14 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
     // Tail of the last wave: slots idle while the slowest workgroups finish.
     l.imbalance_s = std::max(0.0, l.latency_s - l.overhead_s - busy);
     l.energy_j += gpu.static_power * l.latency_s;
-    const std::pair<double, const char*> parts[] = {
-        {l.compute_s, "compute"}, {l.memory_s, "memory"}, {l.imbalance_s, "imbalance"}, {l.overhead_s, "overhead"}};
-    l.bound = plan.phases.empty() ? "overhead" : std::max_element(std::begin(parts), std::end(parts))->second;
+    name_bound(l);
     add(std::move(l));
   }
   if (engine.gpu_host_copies)
     for (TensorId t : net.graph_outputs()) add(copy_layer("download", "Download", net.tensor(t).elements() * elem, soc));
   result.latency_s = now;
   result.static_energy_j = gpu.static_power * now;
-  for (size_t t = 0; t < net.tensor_count(); ++t) {
-    const Tensor& tensor = net.tensor(static_cast<TensorId>(t));
-    if (tensor.kind == TensorKind::weight && tensor.learnable) result.params += tensor.elements();
-  }
+  result.params = learnable_params(net);
   result.activation_bytes = peak_activation_bytes(net, order, elem);
   result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;
   result.events = sim.events();

@@ -1,0 +1,24 @@
+#pragma once
+// What the CPU and GPU simulations account the same way for each layer: its identity and
+// arithmetic, the weight bytes it keeps resident, and which part of its time bounds it.
+#include "kernels/kernel_plan.hpp"
+#include "sim/engine/run_result.hpp"
+#include "sim/workload/network.hpp"
+
+namespace tilesim {
+
+// Name, operator, fused operators, algorithm, MACs, FLOPs and tiles; times are left at zero.
+LayerResult layer_result_for(const Network& net, OpId id, const KernelPlan& plan);
+
+// Weight bytes the engine keeps for the layer: its transformed weights where it transforms them
+// (Winograd), else the raw weights at `bytes_per_element`.
+int64_t resident_weight_bytes(const Network& net, OpId id, const KernelPlan& plan, int64_t bytes_per_element);
+
+// Names the largest of compute, memory, imbalance and overhead as the layer's bound ("overhead"
+// for a layer that runs no kernel).
+void name_bound(LayerResult& layer);
+
+// Learnable parameters of the network, as PyTorch counts them.
+int64_t learnable_params(const Network& net);
+
+}  // namespace tilesim
