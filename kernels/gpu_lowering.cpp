@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "hwmodels/config_error.hpp"
 #include "kernels/lowering.hpp"
 #include "kernels/lowering_context.hpp"
 #include "kernels/winograd.hpp"
@@ -63,8 +62,7 @@ Phase& dispatch(const LoweringContext& c, KernelPlan& plan, const std::string& n
 }  // namespace
 
 KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& engine, const GpuTarget& target) {
-  if (engine.target != "gpu")
-    throw ConfigError(fmt::format("engine '{}' targets the {}; use --device {}", engine.name, engine.target, engine.target));
+  require_target(engine, "gpu");
   const Operator& op = net.op(id);
   const OpCost cost = op_cost(net, id);
   KernelPlan plan;

@@ -92,6 +92,11 @@ ConvShape conv_shape(const Network& net, OpId id, DataType precision) {
                    net.tensor(op.inputs[0]).shape[1], out[1], out[2] * out[3], precision};
 }
 
+void require_target(const EngineProfile& engine, const char* target) {
+  if (engine.target != target)
+    throw ConfigError(fmt::format("engine '{}' targets the {}; use --device {}", engine.name, engine.target, engine.target));
+}
+
 CpuTarget cpu_target(const ClusterSpec& cluster, DataType precision, int threads) {
   const CoreSpec& core = cluster.core;
   const double cache = core.l2 ? core.l2->size : cluster.l2 ? cluster.l2->size : core.l1d.size;
@@ -99,8 +104,7 @@ CpuTarget cpu_target(const ClusterSpec& cluster, DataType precision, int threads
 }
 
 KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine, const CpuTarget& target) {
-  if (engine.target != "cpu")
-    throw ConfigError(fmt::format("engine '{}' targets the {}; use --device {}", engine.name, engine.target, engine.target));
+  require_target(engine, "cpu");
   const Operator& op = net.op(id);
   const OpCost cost = op_cost(net, id);
   KernelPlan plan;

@@ -33,6 +33,9 @@ struct LoweringContext {
   DataAccess weights(TensorId t, int64_t block, int64_t bytes) const { return DataAccess{t, block, bytes, false, {}}; }
 };
 
+// Lowering for one target with an engine built for another is a user error.
+void require_target(const EngineProfile& engine, const char* target);
+
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 // The part of `total` that items [begin, end) of `whole` carry; the parts add up to total exactly.
