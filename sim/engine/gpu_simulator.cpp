@@ -42,8 +42,8 @@ struct Slot {
 
 class GpuSimulation {
  public:
-  GpuSimulation(const SocSpec& soc, const EngineProfile& engine, DataType precision, bool record)
-      : soc_(soc), gpu_(*soc.gpu), engine_(engine), precision_(precision),
+  GpuSimulation(const SocSpec& soc, bool record)
+      : soc_(soc), gpu_(*soc.gpu),
         l2_(gpu_.l2 ? gpu_.l2->size : gpu_.l1.size), slc_(soc.memory.system_cache ? soc.memory.system_cache->size : 0) {
     if (record) {
       timeline_ = std::make_shared<Timeline>();
@@ -160,8 +160,6 @@ class GpuSimulation {
   }
   const SocSpec& soc_;
   const GpuSpec& gpu_;
-  const EngineProfile& engine_;
-  DataType precision_;
   BlockCache l2_, slc_;
   std::vector<Slot> slots_;
   TransferSet transfers_{0, 0, {}};
@@ -201,7 +199,7 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
   if (precision == DataType::fp16 && gpu.fp16_flops_per_clock <= 0) precision = DataType::fp32;
 
   const Network net = fuse(unfused, engine.fusion());
-  GpuSimulation sim(soc, engine, precision, options.record_timeline);
+  GpuSimulation sim(soc, options.record_timeline);
   RunResult result;
   result.model = net.name();
   result.soc = soc.name;
