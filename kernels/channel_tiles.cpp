@@ -55,6 +55,25 @@ void channel_pack_tiles(const LoweringContext& c, Phase& phase, int64_t flops, b
   phase.launched_tiles += static_cast<int64_t>(phase.items.size());
 }
 
+void proportional_tiles(const LoweringContext& c, Phase& phase, int64_t flops, int64_t n) {
+  n = std::max<int64_t>(n, 1);
+  auto slice = [&](TensorId t, int64_t i, bool write) {
+    const int64_t channels = c.channels(t), pixels = c.pixels(t);
+    return channels >= n ? c.region(t, share(channels, 0, i, n), share(channels, 0, i + 1, n), 0, pixels, write)
+                         : c.region(t, 0, channels, share(pixels, 0, i, n), share(pixels, 0, i + 1, n), write);
+  };
+  for (int64_t i = 0; i < n; ++i) {
+    WorkItem w;
+    w.flops = share(flops, i, i + 1, n);
+    for (TensorId t : c.op.inputs) w.accesses.push_back(slice(t, i, false));
+    for (TensorId t : c.op.outputs) w.accesses.push_back(slice(t, i, true));
+    w.accesses.erase(std::remove_if(w.accesses.begin(), w.accesses.end(), [](const DataAccess& a) { return a.region.empty(); }),
+                     w.accesses.end());
+    phase.items.push_back(std::move(w));
+  }
+  phase.launched_tiles += n;
+}
+
 void output_row_tiles(const LoweringContext& c, Phase& phase, int64_t flops, bool reads_weights) {
   const TensorId input = c.op.inputs.at(0), output = c.op.outputs.at(0);
   const Shape& in = c.net.tensor(input).shape;

@@ -112,6 +112,11 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
                cost.flops, {input(op.inputs[0], !depthwise)}, w,
                (depthwise ? shape.kernel_h * shape.kernel_w : K) * c.elem, out);
     }
+  } else if (op.type == OpType::ConvTranspose) {
+    plan.algorithm = "gpu_deconv";
+    const int64_t K = std::max<int64_t>(1, cost.macs / std::max<int64_t>(1, grid.channels * grid.pixels));
+    dispatch(c, plan, plan.algorithm, engine.gemm_efficiency, grid, cost.flops, {input(op.inputs[0], true)},
+             op.weights.at(0), K * c.elem, out);
   } else if (op.type == OpType::Gemm || op.type == OpType::MatMul) {
     plan.algorithm = "gpu_gemm";
     const int64_t K = net.tensor(op.inputs[0]).shape.back();
@@ -122,8 +127,9 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
                          ? "gpu_pool"
                          : op.type == OpType::Concat || op.type == OpType::Split || op.type == OpType::Slice ||
                                    op.type == OpType::ChannelShuffle || op.type == OpType::Transpose ||
-                                   op.type == OpType::Pad
+                                   op.type == OpType::Pad || op.type == OpType::Gather || op.type == OpType::Cast
                                ? "gpu_copy"
+                               : op.type == OpType::Unmodelled ? "gpu_stand_in"
                                : "gpu_elementwise";
     std::vector<GpuInput> inputs;
     for (TensorId t : op.inputs) inputs.push_back(input(t, c.channels(t) != grid.channels));

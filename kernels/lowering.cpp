@@ -108,9 +108,11 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
   const Operator& op = net.op(id);
   const OpCost cost = op_cost(net, id);
   KernelPlan plan;
-  plan.precision = target.precision;
-  const LoweringContext c{net, id, op, engine, target.precision, bytes_per_element(target.precision),
-                          engine.pack(target.precision), target.threads, target.cache_bytes};
+  // A layer the model quantised (ncnn's *_int8 convolutions) computes in int8 where the core can.
+  const bool int8_layer = op.compute_type == DataType::int8 && target.core->ops_per_cycle(DataType::int8) > 0;
+  plan.precision = int8_layer ? DataType::int8 : target.precision;
+  const LoweringContext c{net, id, op, engine, plan.precision, bytes_per_element(plan.precision),
+                          engine.pack(plan.precision), target.threads, target.cache_bytes};
   plan.layout = layout_name(engine, c.pack);
   switch (op.type) {
     case OpType::Conv: {
@@ -137,6 +139,26 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
         plan.algorithm = shape.groups > 1 ? "group_" + alg : alg;
         lower_gemm_conv(c, plan, alg, cost.flops);
       }
+      break;
+    }
+    case OpType::ConvTranspose: {
+      const int64_t cin = c.channels(op.inputs[0]), cout = c.channels(op.outputs[0]), group = op.attrs.group;
+      if (group == cin && group == cout) {  // ncnn DeconvolutionDepthWise: a direct loop per channel
+        plan.algorithm = "deconv_depthwise_" + window_suffix(op.attrs);
+        channel_pack_tiles(c, plan.add_phase("depthwise", engine.depthwise_efficiency), cost.flops, true);
+        break;
+      }
+      // ncnn Deconvolution: a GEMM of the weights with the input, its columns scattered into the
+      // output (col2im); as a GEMM over output pixels, K is the taps that land on each.
+      const int64_t M = cout / group, N = c.pixels(op.outputs[0]);
+      const int64_t K = std::max<int64_t>(1, cost.macs / std::max<int64_t>(1, group * M * N));
+      plan.algorithm = group > 1 ? "group_deconv_gemm" : "deconv_gemm";
+      Phase& gemm = plan.add_phase("gemm", engine.gemm_efficiency);
+      for (int64_t g = 0; g < group; ++g)
+        plan.tile_shape = gemm_tiles(c, gemm, GemmShape{M, N, K, op.weights.at(0), g * M,
+                                                        GemmB{op.inputs[0], g * (cin / group), (g + 1) * (cin / group)},
+                                                        op.outputs[0], g * M, cout});
+      add_epilogue(gemm, cost.flops - gemm.flops());
       break;
     }
     case OpType::Gemm: {
@@ -191,11 +213,34 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       channel_pack_tiles(c, plan.add_phase("pool", engine.elementwise_efficiency), cost.flops, false);
       break;
     case OpType::Concat: case OpType::Split: case OpType::Slice: case OpType::ChannelShuffle:
-    case OpType::Transpose: case OpType::Pad: case OpType::Resize:
-      plan.algorithm = op.type == OpType::Resize ? "resize_bilinear" : "copy";
+    case OpType::Transpose: case OpType::Pad: case OpType::Resize: case OpType::Cast:
+      plan.algorithm = op.type != OpType::Resize ? "copy"
+                       : op.attrs.resize_mode == ResizeMode::nearest ? "resize_nearest"
+                       : op.attrs.resize_mode == ResizeMode::linear  ? "resize_bilinear"
+                                                                    : "resize_bicubic";
       channel_pack_tiles(c, plan.add_phase(plan.algorithm, engine.elementwise_efficiency), cost.flops, false);
       break;
+    case OpType::Gather:
+      plan.algorithm = "gather";
+      proportional_tiles(c, plan.add_phase("gather", engine.elementwise_efficiency), cost.flops, c.threads);
+      break;
+    case OpType::PriorBox: case OpType::DetectionOutput:
+      // ncnn runs its post-processing layers on one thread.
+      plan.algorithm = op.type == OpType::PriorBox ? "prior_box" : "detection_output";
+      proportional_tiles(c, plan.add_phase(plan.algorithm, engine.elementwise_efficiency), cost.flops, 1);
+      break;
+    case OpType::Unmodelled:
+      // No model of what it computes: its inputs read and outputs written at the bandwidth all
+      // threads achieve, and nothing else (marked approximate wherever it is reported).
+      plan.algorithm = "stand_in";
+      proportional_tiles(c, plan.add_phase("stand_in", engine.elementwise_efficiency), 0, c.threads);
+      break;
     default:
+      if (is_reduction(op.type)) {
+        plan.algorithm = "reduce";
+        proportional_tiles(c, plan.add_phase("reduce", engine.elementwise_efficiency), cost.flops, c.threads);
+        break;
+      }
       if (is_view(op.type)) {
         plan.algorithm = "view";  // no kernel: the engine relabels the same memory
         break;

@@ -149,13 +149,20 @@ NcnnModel ncnn_model(const std::string& ncnn_name) {
 }
 
 Shape ncnn_input_shape(const std::string& ncnn_name) {
-  // benchmark/benchncnn.cpp: squeezenet and alexnet take 227x227, the other classifiers 224x224.
-  const int64_t side = (ncnn_name == "squeezenet" || ncnn_name == "alexnet") ? 227 : 224;
+  // benchmark/benchncnn.cpp: the size each network is run at (int8 variants as their fp32 ones).
+  static const std::map<std::string, int64_t> kSide = {
+      {"squeezenet", 227}, {"squeezenet_int8", 227}, {"alexnet", 227}, {"blazeface", 128},
+      {"squeezenet_ssd", 300}, {"squeezenet_ssd_int8", 300}, {"mobilenet_ssd", 300}, {"mobilenet_ssd_int8", 300},
+      {"mobilenet_yolo", 416}, {"yolov4-tiny", 416}, {"mobilenetv2_yolov3", 352}, {"yolo-fastestv2", 352},
+      {"FastestDet", 352}, {"nanodet_m", 320}, {"yolo-fastest-1.1", 320}, {"vision_transformer", 384},
+  };
+  const auto it = kSide.find(ncnn_name);
+  const int64_t side = it == kSide.end() ? 224 : it->second;
   return {1, 3, side, side};
 }
 
 std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_path, const std::string& device_map_path,
-                                                      ImportReport* report) {
+                                                      ImportReport* report, const std::string& models_dir) {
   const std::vector<NcnnDeviceMapping> map = load_ncnn_device_map(device_map_path);
   const CsvTable csv = CsvTable::read(csv_path);
   const size_t c_line = csv.column("readme_line"), c_section = csv.column("device_section"),
@@ -195,8 +202,14 @@ std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_pat
     }
     const std::string& ncnn_name = csv.text(row, c_model);
     const NcnnModel model = ncnn_model(ncnn_name);
-    if (model.zoo_name.empty()) {
-      r.skip(model.skip_reason);
+    // What was measured is the benchmark's own .param graph: simulate it wherever it is at hand.
+    std::string model_file;
+    if (!models_dir.empty() && ncnn_name.find('/') == std::string::npos && !ncnn_name.empty()) {
+      const auto p = std::filesystem::path(models_dir) / (ncnn_name + ".param");
+      if (std::filesystem::is_regular_file(p)) model_file = p.string();
+    }
+    if (model.zoo_name.empty() && model_file.empty()) {
+      r.skip(model.skip_reason + (models_dir.empty() ? "" : " and no .param file"));
       continue;
     }
     if (gpu >= 0 && !device->soc_has_gpu) {
@@ -215,7 +228,8 @@ std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_pat
     }
 
     NetworkMeasurement m;
-    m.model = model.zoo_name;
+    m.model = model_file.empty() ? model.zoo_name : ncnn_name;
+    m.model_file = model_file;
     m.soc = device->soc;
     m.soc_overrides = device->set;
     m.device = gpu >= 0 ? "gpu" : "cpu";

@@ -9,7 +9,9 @@
 //   model      ncnn name -> zoo name (squeezenet -> squeezenet1_1, mobilenet_v3 -> mobilenet_v3_large,
 //              ...; the .param files are SqueezeNet v1.1 and MobileNetV3-Large); *_int8 models and
 //              detectors are skipped
-//   input      1x3x227x227 for squeezenet and alexnet, 1x3x224x224 otherwise (benchncnn.cpp)
+//   model_file <models_dir>/<model>.param where it exists (the graph that was measured)
+//   input      the size benchncnn.cpp runs each network at (227 squeezenet and alexnet, 300 SSD,
+//              416/352/320 the YOLO family, 384 the ViT, 128 blazeface, 224 the other classifiers)
 //   threads    num_threads; cores: powersave 0 -> all, 1 -> little, 2 -> big
 //   device     gpu_device >= 0 -> gpu with engine ncnn-vulkan, else cpu with engine ncnn (an empty
 //              gpu_device, from sections without a command line, is benchncnn's default -1)
@@ -54,8 +56,10 @@ NcnnModel ncnn_model(const std::string& ncnn_name);
 // Input shape benchncnn gives a classifier (NCHW).
 Shape ncnn_input_shape(const std::string& ncnn_name);
 
-// `report` may be null.
+// `report` may be null. Where `models_dir` holds the benchmark's <model>.param, a row simulates
+// that graph (model = the ncnn name, model_file = the .param), detectors and int8 networks
+// included; elsewhere the built-in model it maps to.
 std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_path, const std::string& device_map_path,
-                                                      ImportReport* report);
+                                                      ImportReport* report, const std::string& models_dir = "");
 
 }  // namespace tilesim

@@ -27,7 +27,8 @@ struct LayerMeasurement {
 };
 
 struct NetworkMeasurement {
-  std::string model;      // a built-in model name
+  std::string model;      // a built-in model name, or the measured model's name where model_file is set
+  std::string model_file; // the .param or .onnx file of the graph measured; "" = the built-in model
   std::string soc;        // a built-in SoC name
   std::vector<std::string> soc_overrides;  // "dotted.key=VALUE" as --set takes them (device's own clocks)
   std::string device;     // cpu | gpu

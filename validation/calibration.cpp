@@ -92,6 +92,8 @@ std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasure
     for (const auto& o : r->soc_overrides) key += "|" + o;
     if (!socs.count(key)) socs.emplace(key, load_soc(r->soc, r->soc_overrides));
   }
+  std::vector<Network> networks;
+  for (const auto* r : rows) networks.push_back(measured_network(*r));
   // Median of log(simulated / measured) at scale k; it falls as k rises (faster kernels).
   auto median_log_ratio = [&](double k) {
     EngineProfile e = base;
@@ -101,8 +103,7 @@ std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasure
       const NetworkMeasurement& m = *rows[i];
       std::string key = m.soc;
       for (const auto& o : m.soc_overrides) key += "|" + o;
-      const ModelEntry* entry = find_model(m.model);
-      const Network net = entry->build(m.input.empty() ? entry->default_input : m.input);
+      const Network& net = networks.at(i);
       double ms = 0;
       if (m.device == "gpu") {
         ms = simulate_gpu(net, socs.at(key), e, GpuRunOptions{m.precision.empty() ? "auto" : m.precision, false, 1})

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <mutex>
+#include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -15,7 +16,7 @@
 #include "sim/engine/gpu_simulator.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/op_cost.hpp"
-#include "sim/workload/zoo/zoo.hpp"
+#include "sim/workload/import/model_loader.hpp"
 #include "validation/baselines.hpp"
 #include "validation/layer_network.hpp"
 
@@ -59,7 +60,16 @@ RunResult simulate(const Network& net, const SocSpec& soc, const EngineProfile& 
   return simulate_cpu(net, soc, engine, o);
 }
 
+std::string model_key(const NetworkMeasurement& m) {
+  return (m.model_file.empty() ? m.model : m.model_file) + "@" + shape_to_string(m.input);
+}
+
 }  // namespace
+
+Network measured_network(const NetworkMeasurement& m) {
+  return load_model(m.model_file.empty() ? m.model : m.model_file,
+                    m.input.empty() ? std::nullopt : std::optional<Shape>(m.input));
+}
 
 double compared_time_ms(const TimeStats& t) {
   if (t.min_ms > 0) return t.min_ms;
@@ -87,29 +97,43 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
     if (trace.layers[i].input.empty()) by_op[trace.layers[i].op].push_back(i);
   std::vector<std::pair<size_t, double>> order_matched;  // row -> FLOPs of the layer it matched
   if (!by_op.empty()) {
-    const ModelEntry* m = o.model.empty() ? nullptr : find_model(o.model);
-    if (!m) {
+    if (o.model.empty()) {
       notes.push_back(fmt::format("{} rows of {} have no shapes and no model was given to match them to: left out",
                                   std::accumulate(by_op.begin(), by_op.end(), size_t{0},
                                                   [](size_t s, const auto& kv) { return s + kv.second.size(); }),
                                   trace.source));
     } else {
-      const Network net = m->build(m->default_input);
+      const Network net = load_model(o.model, std::nullopt);
       const RunResult r = simulate(net, soc, engine, device, threads, trace.cores, precision);
+      auto match = [&](size_t row, const LayerResult& sim, const std::string& how) {
+        rows[row] = ValidationRow{group, trace.layers[row].name + how + sim.name, detail,
+                                  compared_time_ms(trace.layers[row].time), sim.latency_s * 1e3};
+        used[row] = true;
+        order_matched.emplace_back(row, sim.flops);
+      };
+      // A trace recorded from the same model file names its layers as the simulation does: those
+      // rows match by name; the rest in order within each operator kind.
+      std::map<std::string, const LayerResult*> sim_by_name;
+      for (const auto& l : r.layers) sim_by_name.emplace(l.name, &l);
+      std::set<const LayerResult*> taken;
+      for (auto& [op, idx] : by_op)
+        for (size_t row : idx)
+          if (auto it = sim_by_name.find(trace.layers[row].name); it != sim_by_name.end() && !taken.count(it->second)) {
+            match(row, *it->second, " = ");
+            taken.insert(it->second);
+          }
       std::map<std::string, std::vector<const LayerResult*>> sim_by_op;
-      for (const auto& l : r.layers) sim_by_op[l.op].push_back(&l);
-      for (auto& [op, idx] : by_op) {
+      for (const auto& l : r.layers)
+        if (!taken.count(&l)) sim_by_op[l.op].push_back(&l);
+      for (auto& [op, all] : by_op) {
+        std::vector<size_t> idx;
+        for (size_t row : all)
+          if (!used[row]) idx.push_back(row);
         const auto& sims = sim_by_op[op];
-        if (sims.size() != idx.size())
+        if (sims.size() != idx.size() && !idx.empty())
           notes.push_back(fmt::format("{}: {} measured {} rows, {} simulated {} layers: matched in order as far as both go",
                                       trace.source, idx.size(), op, sims.size(), op));
-        for (size_t k = 0; k < std::min(idx.size(), sims.size()); ++k) {
-          ValidationRow& row = rows[idx[k]];
-          row = ValidationRow{group, trace.layers[idx[k]].name + " ~ " + sims[k]->name, detail,
-                              compared_time_ms(trace.layers[idx[k]].time), sims[k]->latency_s * 1e3};
-          used[idx[k]] = true;
-          order_matched.emplace_back(idx[k], sims[k]->flops);
-        }
+        for (size_t k = 0; k < std::min(idx.size(), sims.size()); ++k) match(idx[k], *sims[k], " ~ ");
       }
     }
   }
@@ -186,17 +210,30 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
   }
   std::vector<ValidationRow> out(rows.size());
   std::vector<uint8_t> ok(rows.size(), 0);  // not vector<bool>: written from parallel tasks
+  // Each network built once (a .param or .onnx file is parsed once for all its rows); one that
+  // cannot be built leaves its rows out with the reason.
+  std::map<std::string, Network> networks;
+  for (const auto& m : rows) {
+    const std::string key = model_key(m);
+    if (networks.count(key)) continue;
+    try {
+      networks.emplace(key, measured_network(m));
+    } catch (const ConfigError& e) {
+      notes.push_back(fmt::format("{}: rows of it left out: {}", m.model_file.empty() ? m.model : m.model_file, e.what()));
+    } catch (const GraphError& e) {
+      notes.push_back(fmt::format("{}: rows of it left out: {}", m.model_file.empty() ? m.model : m.model_file, e.what()));
+    }
+  }
   std::mutex mu;
   tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
     const NetworkMeasurement& m = rows[i];
+    if (!networks.count(model_key(m))) return;
     std::string key = m.soc;
     for (const auto& s : m.soc_overrides) key += "|" + s;
     const SocSpec& soc = socs.at(key);
     const EngineProfile& engine = engines.at(m.engine);
-    const ModelEntry* entry = find_model(m.model);
     try {
-      if (!entry) throw ConfigError(fmt::format("model '{}' is not built in", m.model));
-      const Network net = entry->build(m.input.empty() ? entry->default_input : m.input);
+      const Network& net = networks.at(model_key(m));
       const RunResult r = simulate(net, soc, engine, m.device, static_cast<int>(std::max<int64_t>(1, m.threads)),
                                    m.cores, m.precision.empty() ? "auto" : m.precision);
       const Network fused = fuse(net, engine.fusion());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/workload/network.hpp"
 #include "traces/trace.hpp"
 #include "validation/metrics.hpp"
 
@@ -50,6 +51,10 @@ struct LayerValidationOptions {
 // kind, to the layers of `model` simulated whole.
 std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValidationOptions& options,
                                            std::vector<std::string>& notes);
+
+// The network a whole-network row measured: its model file where it names one, else the
+// built-in model, at the row's input.
+Network measured_network(const NetworkMeasurement& m);
 
 // Whole-network rows, simulated in parallel.
 std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasurement>& rows,

@@ -17,6 +17,7 @@
 #include "kernels/engine_profile.hpp"
 #include "sim/app/atomic_file.hpp"
 #include "sim/app/model_source.hpp"
+#include "sim/workload/import/model_loader.hpp"
 #include "sim/app/reports.hpp"
 #include "sim/app/run_outputs.hpp"
 #include "sim/app/validation_datasets.hpp"
@@ -47,6 +48,7 @@ struct Options {
   int warmup = 1;
   std::vector<std::string> sets;
   bool kernels = false;
+  bool allow_unknown = false;
   std::string soc_name;
   std::string trace_in, dataset, data_dir;
   std::vector<std::string> traces_in;
@@ -60,6 +62,22 @@ void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
 std::optional<Shape> input_of(const Options& o) {
   if (o.input.empty()) return std::nullopt;
   return parse_input_shape(o.input);
+}
+
+// The --model network; what --allow-unknown stood in for is said on the error stream.
+Network model_of(const Options& o, std::ostream& err) {
+  std::vector<std::string> warnings;
+  Network net = load_model(o.model, input_of(o), ImportOptions{std::nullopt, o.allow_unknown, &warnings});
+  for (const auto& w : warnings) fmt::print(err, "tilesim: warning: {}\n", w);
+  return net;
+}
+
+void add_model_options(CLI::App* cmd, Options& o, bool required) {
+  auto* model = cmd->add_option("--model", o.model, "built-in model name, or an .onnx or ncnn .param file");
+  if (required) model->required();
+  cmd->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
+  cmd->add_flag("--allow-unknown", o.allow_unknown,
+                "simulate operators tilesim does not model as memory-bound stand-ins (marked approximate)");
 }
 
 int cmd_models(const Options& o, std::ostream& out) {
@@ -99,8 +117,8 @@ int cmd_soc_show(const Options& o, std::ostream& out) {
   return 0;
 }
 
-int cmd_info(const Options& o, std::ostream& out) {
-  const Network net = load_model(o.model, input_of(o));
+int cmd_info(const Options& o, std::ostream& out, std::ostream& err) {
+  const Network net = model_of(o, err);
   std::optional<EngineProfile> engine;
   std::optional<SocSpec> soc;
   std::optional<KernelContext> kernels;
@@ -123,8 +141,8 @@ int cmd_info(const Options& o, std::ostream& out) {
   return 0;
 }
 
-int cmd_run(const Options& o, std::ostream& out) {
-  const Network net = load_model(o.model, input_of(o));
+int cmd_run(const Options& o, std::ostream& out, std::ostream& err) {
+  const Network net = model_of(o, err);
   const SocSpec soc = load_soc(o.soc, o.sets);
   const bool record = !o.out_file.empty() || !o.trace_file.empty();
   RunResult result;
@@ -277,8 +295,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   probe->add_option("--out", o.out_file, "write the description here instead");
 
   auto* info = app.add_subcommand("info", "per-layer shapes, MACs and parameters of a model");
-  info->add_option("--model", o.model, "built-in model name")->required();
-  info->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
+  add_model_options(info, o, true);
   info->add_flag("--kernels", o.kernels, "lower each layer and show algorithm, layout, tiles");
   info->add_option("--engine", o.engine, "engine profile");
   info->add_option("--soc", o.soc, "SoC the kernels are planned for");
@@ -316,7 +333,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   add_format(validate, o, {"table", "json"});
 
   auto* run = app.add_subcommand("run", "simulate one inference");
-  run->add_option("--model", o.model, "built-in model name");
+  add_model_options(run, o, false);
   run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
   run->add_option("--engine", o.engine, "engine profile");
   run->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
@@ -324,7 +341,6 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
   run->add_option("--precision", o.precision, "arithmetic precision")
       ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
-  run->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
   run->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   run->add_option("--warmup", o.warmup, "unreported inferences first, to warm the caches as benchmarks do")
       ->check(CLI::Range(0, 100));
@@ -361,7 +377,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       print_soc_format_reference(out);
       return 0;
     }
-    if (*info) return cmd_info(o, out);
+    if (*info) return cmd_info(o, out, err);
     if (*probe) return cmd_probe_host(o, out);
     if (*record) return cmd_record(o, out);
     if (*calibrate) return cmd_calibrate(o, out);
@@ -370,7 +386,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");
       return cmd_validate(o, out);
     }
-    if (*run) return cmd_run(o, out);
+    if (*run) return cmd_run(o, out, err);
   } catch (const ConfigError& e) {
     fmt::print(err, "tilesim: error: {}\n", e.what());
     return kBadInput;

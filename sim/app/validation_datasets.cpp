@@ -37,8 +37,10 @@ bool SocFilter::keeps(const std::string& soc) const {
 std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilter& filter,
                                           std::vector<std::string>& notes) {
   ImportReport report;
+  const auto models = std::filesystem::path(root) / "ncnn" / "models";
   const auto all = import_ncnn_benchmark(need_file(root, "ncnn/ncnn_benchmark_readme_parsed.csv"),
-                                         data_root() + "/configs/validation/ncnn_devices.yaml", &report);
+                                         data_root() + "/configs/validation/ncnn_devices.yaml", &report,
+                                         std::filesystem::is_directory(models) ? models.string() : "");
   report_skips(report, notes);
   std::vector<NetworkMeasurement> kept;
   for (const auto& r : all)

@@ -13,7 +13,7 @@ bool has_add(const Operator& op) {
   return std::any_of(op.fused.begin(), op.fused.end(), [](const FusedOp& f) { return f.type == OpType::Add; });
 }
 
-bool is_gemm_like(OpType t) { return t == OpType::Conv || t == OpType::Gemm; }
+bool is_gemm_like(OpType t) { return t == OpType::Conv || t == OpType::ConvTranspose || t == OpType::Gemm; }
 
 // Can `x` be folded into `leader`, reading `via` (the leader's output)?
 bool can_fuse(const Operator& leader, const Operator& x, const FusionRules& r) {

@@ -15,6 +15,15 @@ std::string shape_to_string(const Shape& s, char sep) {
   return out;
 }
 
+std::optional<int64_t> checked_elements(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0 || (d > 0 && n > kMaxTensorElements / d)) return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
+
 TensorId Network::add_tensor(Tensor t) {
   tensors_.push_back(std::move(t));
   producer_.push_back(std::nullopt);

@@ -7,12 +7,17 @@
 namespace tilesim {
 
 enum class OpType {
-  Conv, Gemm, MatMul,
+  Conv, ConvTranspose, Gemm, MatMul,
   MaxPool, AveragePool, GlobalAveragePool,
-  BatchNormalization,
-  Relu, Clip, Sigmoid, HardSigmoid, HardSwish, Swish,
-  Add, Mul, Concat, Split, Slice, ChannelShuffle,
-  Flatten, Reshape, Transpose, Pad, Resize, Softmax, Dropout, Identity,
+  BatchNormalization, LayerNormalization, LRN,
+  Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Swish, Mish, Gelu,
+  Tanh, Exp, Log, Sqrt, Abs, Neg, Reciprocal, Erf,
+  Add, Sub, Mul, Div, Max, Min, Pow,
+  ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSumExp,
+  Concat, Split, Slice, Gather, ChannelShuffle,
+  Flatten, Reshape, Transpose, Pad, Resize, Softmax, Cast, Dropout, Identity,
+  PriorBox, DetectionOutput,  // SSD/YOLO post-processing (ncnn's own layers): decode and NMS
+  Unmodelled,                 // an operator tilesim has no model of: a memory-bound stand-in
 };
 
 std::string_view onnx_name(OpType t);
@@ -20,6 +25,10 @@ std::optional<OpType> op_type_from_name(std::string_view name);
 
 // Pointwise activation functions that engines fuse into the producing kernel.
 bool is_activation(OpType t);
+// Elementwise operators of two (broadcast) operands.
+bool is_binary(OpType t);
+// Reductions over `axes` (ReduceMean, ReduceMax, ...).
+bool is_reduction(OpType t);
 // Operators that only relabel memory (no arithmetic, no copy in an engine that plans views).
 bool is_view(OpType t);
 

@@ -64,10 +64,16 @@ int64_t window_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t p
   return out;
 }
 
-std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Shape>& in) {
-  const size_t min_inputs = (op.type == OpType::Add || op.type == OpType::Mul ||
-                             op.type == OpType::MatMul) ? 2 : 1;
+static std::vector<Shape> rule_output_shapes(const Operator& op, const std::vector<Shape>& in) {
+  const size_t min_inputs = op.type == OpType::MatMul ? 2 : op.output_shapes_fixed() ? 0 : 1;
   if (in.size() < min_inputs) fail(op, fmt::format("needs {} inputs, has {}", min_inputs, in.size()));
+  if (op.output_shapes_fixed()) {
+    if (op.attrs.output_shapes.empty()) fail(op, "the model file gives no output shape");
+    for (const Shape& s : op.attrs.output_shapes)
+      for (int64_t d : s)
+        if (d < 0) fail(op, fmt::format("negative dimension in output shape [{}]", shape_to_string(s, ',')));
+    return op.attrs.output_shapes;
+  }
   const Shape& x = in[0];
   const auto& a = op.attrs;
   switch (op.type) {
@@ -77,6 +83,24 @@ std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Sha
         fail(op, fmt::format("{} input and {} output channels do not divide into {} groups", x[1],
                              a.units, a.group));
       return {sliding_window(op, x, a.units)};
+    }
+    case OpType::ConvTranspose: {
+      expect_rank(op, x, 4);
+      if (a.group < 1 || x[1] % a.group != 0 || a.units % a.group != 0 || a.units < 1)
+        fail(op, fmt::format("{} input and {} output channels do not divide into {} groups", x[1],
+                             a.units, a.group));
+      if (a.kernel_shape.size() != 2 || a.strides.size() != 2 || a.pads.size() != 4 ||
+          a.dilations.size() != 2 || a.output_padding.size() != 2)
+        fail(op, "kernel_shape, strides, dilations, output_padding need 2 values and pads 4");
+      Shape out{x[0], a.units, 0, 0};
+      for (int i = 0; i < 2; ++i) {
+        if (a.kernel_shape[i] < 1 || a.strides[i] < 1 || a.dilations[i] < 1 || a.output_padding[i] < 0)
+          fail(op, "kernel, stride and dilation must be positive");
+        out[2 + i] = (x[2 + i] - 1) * a.strides[i] + a.dilations[i] * (a.kernel_shape[i] - 1) + 1 -
+                     a.pads[i] - a.pads[2 + i] + a.output_padding[i];
+        if (out[2 + i] < 1) fail(op, "padding removes the whole output");
+      }
+      return {out};
     }
     case OpType::MaxPool:
     case OpType::AveragePool:
@@ -99,10 +123,31 @@ std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Sha
       batch.push_back(y.back());
       return {batch};
     }
-    case OpType::Add:
-    case OpType::Mul: {
+    case OpType::Add: case OpType::Sub: case OpType::Mul: case OpType::Div:
+    case OpType::Max: case OpType::Min: case OpType::Pow: {
+      // A constant operand is a weight, not an input: it broadcasts into the activation.
       Shape out = x;
       for (size_t i = 1; i < in.size(); ++i) out = broadcast(op, out, in[i]);
+      return {out};
+    }
+    case OpType::ReduceMean: case OpType::ReduceSum: case OpType::ReduceMax: case OpType::ReduceMin:
+    case OpType::ReduceProd: case OpType::ReduceL1: case OpType::ReduceL2: case OpType::ReduceSumSquare:
+    case OpType::ReduceLogSumExp: {
+      std::vector<bool> reduced(x.size(), a.axes.empty());
+      for (int64_t axis : a.axes) reduced[static_cast<size_t>(normalise_axis(op, axis, x.size()))] = true;
+      Shape out;
+      for (size_t d = 0; d < x.size(); ++d) {
+        if (!reduced[d]) out.push_back(x[d]);
+        else if (a.keepdims) out.push_back(1);
+      }
+      return {out};
+    }
+    case OpType::Gather: {
+      const auto axis = static_cast<size_t>(normalise_axis(op, a.axis, x.size()));
+      const Shape& indices = in.size() > 1 ? in[1] : a.target_shape;
+      Shape out(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(axis));
+      out.insert(out.end(), indices.begin(), indices.end());
+      out.insert(out.end(), x.begin() + static_cast<std::ptrdiff_t>(axis) + 1, x.end());
       return {out};
     }
     case OpType::Concat: {
@@ -136,8 +181,9 @@ std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Sha
       const auto axis = static_cast<size_t>(normalise_axis(op, a.axis, x.size()));
       if (a.split.size() != 2 || a.split[0] < 0 || a.split[1] > x[axis] || a.split[0] >= a.split[1])
         fail(op, "slice needs {begin, end} inside the axis");
+      if (a.step < 1) fail(op, "slice step must be positive");
       Shape s = x;
-      s[axis] = a.split[1] - a.split[0];
+      s[axis] = (a.split[1] - a.split[0] + a.step - 1) / a.step;
       return {s};
     }
     case OpType::ChannelShuffle:
@@ -185,10 +231,17 @@ std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Sha
       return {out};
     }
     case OpType::Pad: {
-      expect_rank(op, x, 4);
       Shape out = x;
-      out[2] += a.pads[0] + a.pads[2];
-      out[3] += a.pads[1] + a.pads[3];
+      if (a.pads.size() == 2 * x.size()) {
+        for (size_t d = 0; d < x.size(); ++d) out[d] += a.pads[d] + a.pads[d + x.size()];
+      } else {
+        expect_rank(op, x, 4);
+        if (a.pads.size() != 4) fail(op, "pads need [top, left, bottom, right] or 2 values per axis");
+        out[2] += a.pads[0] + a.pads[2];
+        out[3] += a.pads[1] + a.pads[3];
+      }
+      for (int64_t d : out)
+        if (d < 1) fail(op, "negative padding removes the whole tensor");
       return {out};
     }
     case OpType::Resize: {
@@ -198,14 +251,25 @@ std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Sha
       return {{x[0], x[1], a.target_shape[0], a.target_shape[1]}};
     }
     case OpType::BatchNormalization:
+    case OpType::LRN:
       if (x.size() < 2) fail(op, "needs a channel axis");
       return {x};
+    case OpType::LayerNormalization:
     case OpType::Softmax:
       normalise_axis(op, a.axis, x.size());
       return {x};
     default:  // activations, Dropout, Identity: shape preserving
       return {x};
   }
+}
+
+std::vector<Shape> infer_output_shapes(const Operator& op, const std::vector<Shape>& in) {
+  std::vector<Shape> out = rule_output_shapes(op, in);
+  for (const Shape& s : out)
+    if (!checked_elements(s))
+      fail(op, fmt::format("output [{}] has a negative dimension or more than {} elements", shape_to_string(s, ','),
+                           kMaxTensorElements));
+  return out;
 }
 
 void infer_shapes(Network& net) {
