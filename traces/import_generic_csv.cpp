@@ -12,6 +12,8 @@
 
 #include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
+#include "sim/workload/import/model_loader.hpp"
+#include "sim/workload/zoo/zoo.hpp"
 #include "traces/csv_reader.hpp"
 
 namespace tilesim {
@@ -259,6 +261,19 @@ void read_networks(const CsvTable& csv, Trace& trace, SocChecker& socs, const st
   for (const CsvRecord& row : csv.rows()) {
     NetworkMeasurement m;
     m.model = rd.required_text(row, c_model);
+    if (is_model_file(m.model)) {  // a user's own model file, relative to the CSV's folder
+      fs::path file(m.model);
+      if (file.is_relative()) file = fs::path(csv.path()).parent_path() / file;
+      if (!fs::is_regular_file(file))
+        throw ConfigError(fmt::format("{}: model file '{}' not found", csv.where(row, c_model), file.string()));
+      m.model_file = file.string();
+      m.model = file.stem().string();
+    } else if (!find_model(m.model)) {
+      std::vector<std::string> names;
+      for (const auto& z : model_zoo()) names.push_back(z.name);
+      throw ConfigError(fmt::format("{}: '{}' is neither a built-in model{} nor an .onnx or .param file",
+                                    csv.where(row, c_model), m.model, hint_for(m.model, names)));
+    }
     m.soc = rd.required_text(row, c_soc);
     if (c_overrides) {
       const std::string all = rd.text(row, *c_overrides);

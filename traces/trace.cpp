@@ -1,12 +1,16 @@
 #include "traces/trace.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "hwmodels/config_error.hpp"
 #include "traces/hdf5_table.hpp"
+#include "traces/import_generic_csv.hpp"
 
 namespace tilesim {
 namespace {
@@ -76,6 +80,12 @@ TimeStats time_row(const Table& t, const std::string& table, size_t i, const std
 
 }  // namespace
 
+bool is_csv_trace(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".csv";
+}
+
 void write_trace(const std::string& path, const Trace& trace) {
   Hdf5File f;
   f.attributes = {{"format", std::string("tilesim-trace-1")}, {"device", trace.device}, {"soc", trace.soc},
@@ -118,12 +128,13 @@ void write_trace(const std::string& path, const Trace& trace) {
   }
   if (!trace.networks.empty()) {
     Table t;
-    std::vector<std::string> model, soc, overrides, device, engine, cores, precision, input, source;
+    std::vector<std::string> model, model_file, soc, overrides, device, engine, cores, precision, input, source;
     std::vector<int64_t> threads;
     std::vector<double> energy, memory;
     std::vector<TimeStats> stats;
     for (const auto& n : trace.networks) {
       model.push_back(n.model);
+      model_file.push_back(n.model_file);
       soc.push_back(n.soc);
       for (const auto& o : n.soc_overrides)
         if (o.find(';') != std::string::npos)
@@ -141,7 +152,7 @@ void write_trace(const std::string& path, const Trace& trace) {
       memory.push_back(n.peak_memory_mib);
       stats.push_back(n.time);
     }
-    t.columns = {{"model", model},         {"soc", soc},         {"soc_overrides", overrides},
+    t.columns = {{"model", model},         {"model_file", model_file}, {"soc", soc}, {"soc_overrides", overrides},
                  {"device", device},       {"engine", engine},   {"threads", threads},
                  {"cores", cores},         {"precision", precision}, {"input", input},
                  {"energy_mj", energy},    {"peak_memory_mib", memory}, {"source", source}};
@@ -152,6 +163,7 @@ void write_trace(const std::string& path, const Trace& trace) {
 }
 
 Trace read_trace(const std::string& path) {
+  if (is_csv_trace(path)) return import_generic_csv(path);
   const Hdf5File f = read_hdf5(path);
   if (attr<std::string>(f, "format", "") != "tilesim-trace-1")
     throw ConfigError(fmt::format("{}: not a tilesim trace (attribute format != tilesim-trace-1)", path));
@@ -193,6 +205,7 @@ Trace read_trace(const std::string& path) {
       for (size_t i = 0; i < t->rows(); ++i) {
         NetworkMeasurement m;
         m.model = col<std::string>(*t, n, "model", path).at(i);
+        if (t->column("model_file")) m.model_file = col<std::string>(*t, n, "model_file", path).at(i);
         m.soc = col<std::string>(*t, n, "soc", path).at(i);
         if (t->column("soc_overrides"))  // absent in files written before the column existed
           m.soc_overrides = split_overrides(col<std::string>(*t, n, "soc_overrides", path).at(i));

@@ -60,7 +60,9 @@ struct Trace {
 };
 
 void write_trace(const std::string& path, const Trace& trace);
-// Throws ConfigError naming the file and dataset on anything malformed.
+// A trace in either form: the HDF5 file, or (named *.csv) the generic CSV. Throws ConfigError
+// naming the file and dataset (HDF5) or line and column (CSV) on anything malformed.
 Trace read_trace(const std::string& path);
+bool is_csv_trace(const std::string& path);
 
 }  // namespace tilesim

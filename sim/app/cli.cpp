@@ -50,7 +50,7 @@ struct Options {
   bool kernels = false;
   bool allow_unknown = false;
   std::string soc_name;
-  std::string trace_in, dataset, data_dir;
+  std::string trace_in, trace_out, dataset, data_dir;
   std::vector<std::string> traces_in;
   SocFilter devices;
 };
@@ -203,6 +203,17 @@ int cmd_validate(const Options& o, std::ostream& out) {
   return print_validation(summarize(std::move(rows), std::move(notes)), o, out);
 }
 
+// A trace from its CSV (or HDF5) form into the HDF5 form, checked as validate checks it.
+int cmd_trace_convert(const Options& o, std::ostream& out) {
+  if (is_csv_trace(o.trace_out))
+    throw ConfigError(fmt::format("{}: trace convert writes the HDF5 form; name the output *.h5", o.trace_out));
+  const Trace trace = read_trace(o.trace_in);
+  write_trace(o.trace_out, trace);
+  out << fmt::format("{}: {} layer rows, {} network rows from {}\n", o.trace_out, trace.layers.size(),
+                     trace.networks.size(), o.trace_in);
+  return 0;
+}
+
 int cmd_record(const Options& o, std::ostream& out) {
   RecordOptions r;
   r.model = o.model;
@@ -311,21 +322,27 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   record->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
 
   auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
-  calibrate->add_option("--trace", o.traces_in, "calibration traces (not the ones accuracy is reported on)");
+  calibrate->add_option("--trace", o.traces_in, "calibration traces, HDF5 or CSV (not the ones accuracy is reported on)");
   calibrate->add_option("--dataset", o.dataset, "or a public dataset of whole-network rows")->check(CLI::IsMember({"ncnn"}));
   calibrate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
   calibrate->add_option("--devices", o.devices.only, "the SoCs whose rows calibrate (comma-separated)")->delimiter(',');
   calibrate->add_option("--soc", o.soc, "SoC (default: the traces')");
   calibrate->add_option("--engine", o.engine, "engine profile (default: the traces')");
 
+  auto* trace_cmd = app.add_subcommand("trace", "measured traces (docs/trace-format.md)");
+  trace_cmd->require_subcommand(1);
+  auto* convert = trace_cmd->add_subcommand("convert", "check a CSV trace and write its HDF5 form");
+  convert->add_option("in", o.trace_in, "trace to read (.csv, or HDF5)")->required();
+  convert->add_option("out", o.trace_out, "HDF5 file to write")->required();
+
   auto* validate = app.add_subcommand("validate", "compare simulated with measured latency, beside the baselines");
-  auto* trace_opt = validate->add_option("--trace", o.trace_in, "a trace in tilesim's HDF5 format (docs/trace-format.md)");
+  auto* trace_opt = validate->add_option("--trace", o.trace_in, "a trace: HDF5, or the generic CSV (docs/trace-format.md)");
   auto* dataset_opt = validate->add_option("--dataset", o.dataset, "a public dataset")
                           ->check(CLI::IsMember({"ncnn", "tophub", "tflite-profile"}));
   validate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
   validate->add_option("--soc", o.soc, "SoC to simulate (default: the trace's)");
   validate->add_option("--engine", o.engine, "engine profile (default: the trace's)");
-  validate->add_option("--model", o.model, "model whose layers rows without shapes are matched to");
+  validate->add_option("--model", o.model, "model (built-in, .onnx or .param) whose layers rows without shapes are matched to");
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
   validate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
@@ -380,9 +397,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*info) return cmd_info(o, out, err);
     if (*probe) return cmd_probe_host(o, out);
     if (*record) return cmd_record(o, out);
+    if (*convert) return cmd_trace_convert(o, out);
     if (*calibrate) return cmd_calibrate(o, out);
     if (*validate) {
-      if (o.trace_in.empty() && o.dataset.empty()) throw ConfigError("validate: give --trace F.h5 or --dataset NAME --data DIR");
+      if (o.trace_in.empty() && o.dataset.empty()) throw ConfigError("validate: give --trace F.h5|F.csv or --dataset NAME --data DIR");
       if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");
       return cmd_validate(o, out);
     }

@@ -15,6 +15,9 @@ nlohmann::json attrs_json(const Operator& op) {
     case OpType::Conv:
       return {{"kernel_shape", a.kernel_shape}, {"strides", a.strides}, {"pads", a.pads},
               {"dilations", a.dilations}, {"group", a.group}};
+    case OpType::ConvTranspose:
+      return {{"kernel_shape", a.kernel_shape}, {"strides", a.strides}, {"pads", a.pads},
+              {"dilations", a.dilations}, {"group", a.group}, {"output_padding", a.output_padding}};
     case OpType::MaxPool:
     case OpType::AveragePool:
       return {{"kernel_shape", a.kernel_shape}, {"strides", a.strides}, {"pads", a.pads},
@@ -48,7 +51,7 @@ nlohmann::json info_json(const Network& net, const Shape& input, const std::opti
     const ClusterSpec& cluster = *kernels->soc->clusters_of("big").front();
     cpu = cpu_target(cluster, kernels->engine->auto_precision(cluster.core), kernels->threads);
   }
-  int64_t macs = 0, params = 0;
+  int64_t macs = 0, params = 0, approximate = 0;
   for (OpId id : net.topological_order()) {
     const Operator& op = net.op(id);
     const OpCost c = op_cost(net, id);
@@ -57,6 +60,13 @@ nlohmann::json info_json(const Network& net, const Shape& input, const std::opti
     for (TensorId t : op.outputs) out.push_back(net.tensor(t).shape);
     nlohmann::json l{{"name", op.name}, {"op", onnx_name(op.type)}, {"inputs", in}, {"outputs", out},
                      {"macs", c.macs}, {"params", c.params}, {"attrs", attrs_json(op)}};
+    if (!op.source_type.empty()) l["source_op"] = op.source_type;  // as the model file names it
+    if (op.approximate()) {
+      l["op"] = op.source_type.empty() ? "Unmodelled" : op.source_type;
+      l["approximate"] = true;
+      ++approximate;
+    }
+    if (op.compute_type) l["compute_type"] = to_string(*op.compute_type);
     if (!op.fused.empty()) {
       nlohmann::json fused = nlohmann::json::array();
       for (const auto& f : op.fused) fused.push_back(onnx_name(f.type));
@@ -89,7 +99,8 @@ nlohmann::json info_json(const Network& net, const Shape& input, const std::opti
     layers.push_back(std::move(l));
   }
   return {{"model", net.name()}, {"input", input},
-          {"total", {{"macs", macs}, {"params", params}, {"layers", layers.size()}}}, {"layers", layers}};
+          {"total", {{"macs", macs}, {"params", params}, {"layers", layers.size()}, {"approximate_layers", approximate}}},
+          {"layers", layers}};
 }
 
 void print_info_table(const nlohmann::json& info, bool kernels, std::ostream& out) {
@@ -102,6 +113,7 @@ void print_info_table(const nlohmann::json& info, bool kernels, std::ostream& ou
   TextTable table(header, right);
   for (const auto& l : info["layers"]) {
     std::string op = l["op"].get<std::string>();
+    if (l.contains("approximate")) op += '*';
     if (l.contains("fused"))
       for (const auto& f : l["fused"]) {
         op += '+';
@@ -123,6 +135,8 @@ void print_info_table(const nlohmann::json& info, bool kernels, std::ostream& ou
   out << fmt::format("\n{}: input {}, {} layers, {:.3f} GMACs, {:.3f} M params\n", info["model"].get<std::string>(),
                      shapes_text(nlohmann::json::array({info["input"]})), t["layers"].get<int64_t>(),
                      t["macs"].get<int64_t>() / 1e9, t["params"].get<int64_t>() / 1e6);
+  if (const auto n = t["approximate_layers"].get<int64_t>())
+    out << fmt::format("* approximate: {} layer(s) of operators tilesim does not model (stand-ins, --allow-unknown)\n", n);
 }
 
 }  // namespace tilesim

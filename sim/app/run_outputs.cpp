@@ -47,9 +47,10 @@ void write_run_hdf5(const std::string& path, const RunResult& r) {
   Table layers;
   std::vector<std::string> name, op, algorithm, bound;
   std::vector<double> latency, energy, compute, memory, imbalance, overhead, gflops;
-  std::vector<int64_t> macs, flops, tiles, dram;
+  std::vector<int64_t> macs, flops, tiles, dram, approximate;
   for (const auto& l : r.layers) {
     name.push_back(l.name);
+    approximate.push_back(l.approximate);
     op.push_back(l.op);
     algorithm.push_back(l.algorithm);
     bound.push_back(l.bound);
@@ -69,7 +70,8 @@ void write_run_hdf5(const std::string& path, const RunResult& r) {
                     {"latency_s", latency},   {"energy_j", energy}, {"compute_s", compute},
                     {"memory_s", memory},     {"imbalance_s", imbalance}, {"overhead_s", overhead},
                     {"gflops", gflops},       {"macs", macs},       {"flops", flops},
-                    {"tiles", tiles},         {"dram_bytes", dram}, {"bound", bound}};
+                    {"tiles", tiles},         {"dram_bytes", dram}, {"bound", bound},
+                    {"approximate", approximate}};
   file.tables.emplace_back("layers", std::move(layers));
   if (r.timeline) {
     Table items;
@@ -113,7 +115,8 @@ void write_perfetto_trace(const std::string& path, const RunResult& r) {
     if (l.latency_s > 0) {
       events.push_back({{"ph", "X"}, {"name", l.name}, {"cat", l.algorithm}, {"pid", kPid}, {"tid", layer_track},
                         {"ts", us(at)}, {"dur", us(l.latency_s)},
-                        {"args", {{"op", l.op}, {"bound", l.bound}, {"macs", l.macs}, {"energy_mj", l.energy_j * 1e3}}}});
+                        {"args", {{"op", l.op}, {"bound", l.bound}, {"macs", l.macs}, {"energy_mj", l.energy_j * 1e3},
+                                  {"approximate", l.approximate}}}});
       events.push_back({{"ph", "C"}, {"name", "power (W)"}, {"pid", kPid}, {"ts", us(at)},
                         {"args", {{"W", l.energy_j / l.latency_s}}}});
     }

@@ -13,7 +13,8 @@ LayerResult layer_result_for(const Network& net, OpId id, const KernelPlan& plan
   const OpCost cost = op_cost(net, id);
   LayerResult r;
   r.name = op.name;
-  r.op = std::string(onnx_name(op.type));
+  r.approximate = op.approximate();
+  r.op = r.approximate && !op.source_type.empty() ? op.source_type : std::string(onnx_name(op.type));
   for (const auto& f : op.fused) r.fused.push_back(std::string(onnx_name(f.type)));
   r.algorithm = plan.algorithm;
   r.macs = cost.macs;

@@ -12,6 +12,7 @@ struct LayerResult {
   std::string op;
   std::string algorithm;
   std::vector<std::string> fused;  // operators folded into this layer
+  bool approximate = false;        // a stand-in for an operator tilesim does not model (op: the file's name of it)
   int64_t macs = 0;
   int64_t flops = 0;
   int64_t tiles = 0;

@@ -35,12 +35,23 @@ Shape broadcast(const Operator& op, const Shape& a, const Shape& b) {
   return out;
 }
 
+// Kernel, stride, dilation and padding beyond 2^24 are no layer's: refused before any arithmetic
+// on them could overflow.
+void expect_plausible_window(const Operator& op) {
+  constexpr int64_t kMax = int64_t{1} << 24;
+  const auto& a = op.attrs;
+  for (const auto* v : {&a.kernel_shape, &a.strides, &a.pads, &a.dilations, &a.output_padding})
+    for (int64_t x : *v)
+      if (x > kMax || x < -kMax) fail(op, fmt::format("window attribute {} is out of any plausible range", x));
+}
+
 Shape sliding_window(const Operator& op, const Shape& in, int64_t out_channels) {
   expect_rank(op, in, 4);
   const auto& a = op.attrs;
   if (a.kernel_shape.size() != 2 || a.strides.size() != 2 || a.pads.size() != 4 ||
       a.dilations.size() != 2)
     fail(op, "kernel_shape, strides, dilations need 2 values and pads 4");
+  expect_plausible_window(op);
   Shape out{in[0], out_channels, 0, 0};
   for (int i = 0; i < 2; ++i) {
     if (a.kernel_shape[i] < 1 || a.strides[i] < 1 || a.dilations[i] < 1)
@@ -92,6 +103,7 @@ static std::vector<Shape> rule_output_shapes(const Operator& op, const std::vect
       if (a.kernel_shape.size() != 2 || a.strides.size() != 2 || a.pads.size() != 4 ||
           a.dilations.size() != 2 || a.output_padding.size() != 2)
         fail(op, "kernel_shape, strides, dilations, output_padding need 2 values and pads 4");
+      expect_plausible_window(op);
       Shape out{x[0], a.units, 0, 0};
       for (int i = 0; i < 2; ++i) {
         if (a.kernel_shape[i] < 1 || a.strides[i] < 1 || a.dilations[i] < 1 || a.output_padding[i] < 0)
@@ -208,6 +220,7 @@ static std::vector<Shape> rule_output_shapes(const Operator& op, const std::vect
         } else if (out[d] < 1) {
           fail(op, "target shape entries must be positive or -1");
         } else {
+          if (out[d] > kMaxTensorElements / known) fail(op, "target shape has more elements than any tensor may");
           known *= out[d];
         }
       }
@@ -231,6 +244,7 @@ static std::vector<Shape> rule_output_shapes(const Operator& op, const std::vect
       return {out};
     }
     case OpType::Pad: {
+      expect_plausible_window(op);
       Shape out = x;
       if (a.pads.size() == 2 * x.size()) {
         for (size_t d = 0; d < x.size(); ++d) out[d] += a.pads[d] + a.pads[d + x.size()];
