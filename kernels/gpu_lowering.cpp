@@ -29,9 +29,10 @@ struct GpuInput {
   bool all_channels;       // every workgroup reads all channels (convolutions) or its own block
 };
 
+// Writes channels [out_c0, out_c0 + grid.channels) of `out` (of `out_channels` in all; -1: the grid's).
 Phase& dispatch(const LoweringContext& c, KernelPlan& plan, const std::string& name, double efficiency,
                 const GpuGrid& grid, int64_t flops, const std::vector<GpuInput>& inputs, TensorId weights,
-                int64_t weight_bytes_per_channel, TensorId out) {
+                int64_t weight_bytes_per_channel, TensorId out, int64_t out_c0 = 0, int64_t out_channels = -1) {
   Phase& p = plan.add_phase(name, efficiency);
   p.local_size = static_cast<int64_t>(c.engine.gpu_local_size);
   p.registers_per_invocation = static_cast<int64_t>(c.engine.gpu_registers_per_invocation);
@@ -51,7 +52,8 @@ Phase& dispatch(const LoweringContext& c, KernelPlan& plan, const std::string& n
         const int64_t i1 = in.all_channels ? in.c1 : std::min(in.c1, in.c0 + c1);
         if (i1 > i0) w.accesses.push_back(c.workspace_region(in.tensor, in.total_channels, i0, i1, ip0, ip1, false));
       }
-      w.accesses.push_back(c.workspace_region(out, grid.channels, c0, c1, p0, p1, true));
+      w.accesses.push_back(c.workspace_region(out, out_channels < 0 ? grid.channels : out_channels, out_c0 + c0,
+                                              out_c0 + c1, p0, p1, true));
       p.items.push_back(std::move(w));
     }
   }
@@ -131,13 +133,43 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
                                ? "gpu_copy"
                                : op.type == OpType::Unmodelled ? "gpu_stand_in"
                                : "gpu_elementwise";
-    std::vector<GpuInput> inputs;
-    for (TensorId t : op.inputs) inputs.push_back(input(t, c.channels(t) != grid.channels));
-    // Multi-output operators (Split) write each output in its own dispatch.
-    for (size_t o = 0; o < op.outputs.size(); ++o)
-      dispatch(c, plan, plan.algorithm, engine.elementwise_efficiency, GpuGrid{c.channels(op.outputs[o]), c.pixels(op.outputs[o]), per_invocation, local},
-               share(cost.flops, static_cast<int64_t>(o), static_cast<int64_t>(o) + 1, static_cast<int64_t>(op.outputs.size())),
-               inputs, -1, 0, op.outputs[o]);
+    // A flat tensor (one pixel: a flattened feature map, a detector's box list) spreads a
+    // workgroup's invocations over its channels, as the shaders spread them over its width.
+    auto grid_of = [&](TensorId t) {
+      const int64_t pixels = c.pixels(t);
+      return GpuGrid{c.channels(t), pixels,
+                     pixels == 1 ? per_invocation * static_cast<int64_t>(engine.gpu_local_size) : per_invocation, local};
+    };
+    const double eff = engine.elementwise_efficiency;
+    const auto n_out = static_cast<int64_t>(op.outputs.size());
+    if (op.type == OpType::Concat && op.attrs.axis == 1) {
+      // ncnn's Vulkan concat: one dispatch per input, each copying into its channels of the output.
+      int64_t offset = 0;
+      const auto n_in = static_cast<int64_t>(op.inputs.size());
+      for (int64_t i = 0; i < n_in; ++i) {
+        const TensorId t = op.inputs[static_cast<size_t>(i)];
+        dispatch(c, plan, plan.algorithm, eff, grid_of(t), share(cost.flops, i, i + 1, n_in), {input(t, false)}, -1, 0,
+                 out, offset, c.channels(out));
+        offset += c.channels(t);
+      }
+    } else if ((op.type == OpType::Split || op.type == OpType::Slice) && op.attrs.axis == 1 && op.attrs.step == 1) {
+      // Each output reads only its own channels of the input.
+      const TensorId in = op.inputs.at(0);
+      int64_t offset = op.type == OpType::Slice ? op.attrs.split.at(0) : 0;
+      for (int64_t o = 0; o < n_out; ++o) {
+        const TensorId t = op.outputs[static_cast<size_t>(o)];
+        dispatch(c, plan, plan.algorithm, eff, grid_of(t), share(cost.flops, o, o + 1, n_out),
+                 {GpuInput{in, c.channels(in), c.pixels(in), offset, offset + c.channels(t), false}}, -1, 0, t);
+        offset += c.channels(t);
+      }
+    } else {
+      std::vector<GpuInput> inputs;
+      for (TensorId t : op.inputs) inputs.push_back(input(t, c.channels(t) != grid.channels));
+      // Multi-output operators write each output in its own dispatch.
+      for (int64_t o = 0; o < n_out; ++o)
+        dispatch(c, plan, plan.algorithm, eff, grid_of(op.outputs[static_cast<size_t>(o)]), share(cost.flops, o, o + 1, n_out),
+                 inputs, -1, 0, op.outputs[static_cast<size_t>(o)]);
+    }
   }
   const Phase& main = plan.phases.back();
   plan.tile_shape = fmt::format("WG{}x{}px{}ch", main.local_size, engine.gpu_pixels_per_invocation, per_invocation);

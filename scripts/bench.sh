@@ -36,3 +36,33 @@ bench "mobilenet_v2 snapdragon855 ncnn 4 threads" 20 --model mobilenet_v2 --soc 
 bench "resnet50 snapdragon855 ncnn 4 threads" 50 --model resnet50 --soc snapdragon855 --threads 4
 bench "resnet50 snapdragon855 xnnpack 4 threads" 50 --model resnet50 --soc snapdragon855 --engine xnnpack --threads 4
 bench "resnet50 snapdragon855 ncnn-vulkan gpu (no goal)" 999 --model resnet50 --soc snapdragon855 --device gpu
+
+# Loading an ONNX file: torchvision's resnet50 (~100 MB, weights parsed and dropped), exported once
+# by scripts/export_onnx.py into build/onnx_models (the ONNX tests' fixture folder).
+onnx_dir=build/onnx_models
+onnx_file=$onnx_dir/resnet50.onnx
+if [ ! -f "$onnx_file" ]; then
+  /usr/bin/python3 scripts/export_onnx.py --out "$onnx_dir" --model resnet50 > /dev/null 2>&1 || true
+fi
+if [ -f "$onnx_file" ] && build/tilesim info --model "$onnx_file" > /dev/null 2>&1; then
+  times=()
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s%N)
+    build/tilesim info --model "$onnx_file" > /dev/null
+    t1=$(date +%s%N)
+    times+=("$(( (t1 - t0) / 1000 ))")
+  done
+  med_us=$(printf '%s\n' "${times[@]}" | median)
+  min_us=$(printf '%s\n' "${times[@]}" | sort -n | head -1)
+  peak_kb=""
+  if [ -x /usr/bin/time ]; then
+    peak_kb=$({ /usr/bin/time -v build/tilesim info --model "$onnx_file" > /dev/null; } 2>&1 |
+              awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+  fi
+  mb=$(du -m "$onnx_file" | cut -f1)
+  awk -v l="onnx load resnet50 (${mb} MB, tilesim info)" -v m="$med_us" -v lo="$min_us" -v g=250 -v p="$peak_kb" 'BEGIN {
+    printf "%-44s median %7.2f ms  min %7.2f ms  goal <= %3d ms  %s  peak %s MB\n",
+           l, m/1000, lo/1000, g, (m/1000 <= g ? "ok  " : "SLOW"), (p == "" ? "?" : sprintf("%.0f", p/1024)) }'
+else
+  echo "onnx load resnet50: skipped (no $onnx_file: needs python3-torch; or tilesim info cannot import .onnx yet)"
+fi

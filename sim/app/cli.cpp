@@ -188,10 +188,12 @@ int cmd_validate(const Options& o, std::ostream& out) {
     v.engine = o.engine == kDefaultEngine ? "" : o.engine;
     v.soc_overrides = o.sets;
     v.model = o.model == kDefaultModel ? "" : o.model;
-    if (trace.soc.empty() && v.soc.empty()) throw ConfigError(fmt::format("{}: names no SoC; give --soc", o.trace_in));
-    if (trace.engine.empty() && v.engine.empty())
-      throw ConfigError(fmt::format("{}: names no engine; give --engine", o.trace_in));
-    rows = validate_layers(trace, v, notes);
+    if (!trace.layers.empty()) {  // network rows name their own SoC and engine
+      if (trace.soc.empty() && v.soc.empty()) throw ConfigError(fmt::format("{}: names no SoC; give --soc", o.trace_in));
+      if (trace.engine.empty() && v.engine.empty())
+        throw ConfigError(fmt::format("{}: names no engine; give --engine", o.trace_in));
+      rows = validate_layers(trace, v, notes);
+    }
     if (!trace.networks.empty()) {
       auto net_rows = validate_networks(trace.networks, notes);
       rows.insert(rows.end(), net_rows.begin(), net_rows.end());

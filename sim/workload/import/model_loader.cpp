@@ -12,11 +12,6 @@
 
 namespace tilesim {
 
-bool is_model_file(const std::string& name) {
-  const auto ext = std::filesystem::path(name).extension();
-  return ext == ".onnx" || ext == ".param";
-}
-
 Network load_model(const std::string& name, const std::optional<Shape>& input, const ImportOptions& options) {
   if (const ModelEntry* m = find_model(name)) {
     try {
