@@ -320,8 +320,11 @@ void read_layers(const CsvTable& csv, Trace& trace) {
     LayerMeasurement l;
     l.name = rd.text(row, c("name"));
     l.op = rd.required_text(row, c("op"));
-    l.input = rd.shape(row, c("input"));
-    l.output = rd.shape(row, c("output"));
+    // A row without shapes (both cells empty) is matched to a layer of the model validate is given.
+    if (!rd.text(row, c("input")).empty() || !rd.text(row, c("output")).empty()) {
+      l.input = rd.shape(row, c("input"));
+      l.output = rd.shape(row, c("output"));
+    }
     // Empty cells take the values of an operator without that attribute.
     l.kernel_shape = {rd.integer(row, c("kernel_h"), 0, 0), rd.integer(row, c("kernel_w"), 0, 0)};
     l.strides = {rd.integer(row, c("stride_h"), 1, 1), rd.integer(row, c("stride_w"), 1, 1)};

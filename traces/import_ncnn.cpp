@@ -212,6 +212,12 @@ std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_pat
       r.skip(model.skip_reason + (models_dir.empty() ? "" : " and no .param file"));
       continue;
     }
+    if (gpu >= 0 && lower(ncnn_name).find("int8") != std::string::npos) {
+      // ncnn's Vulkan layers refuse int8 weights (support_vulkan = false): they run on the CPU,
+      // between GPU layers, with copies both ways.
+      r.skip("int8 network on Vulkan: its int8 layers run on the CPU, a mixed run not modelled");
+      continue;
+    }
     if (gpu >= 0 && !device->soc_has_gpu) {
       r.skip("GPU run, the SoC has no GPU model");
       continue;

@@ -29,10 +29,13 @@ struct Peak {
   double flops = 0, bandwidth = 0;
 };
 
-Peak peak_of(const SocSpec& soc, const RunResult& r) {
+// `quantized`: the network fixes int8 arithmetic for some layers (ncnn's *_int8), whose peak then bounds.
+Peak peak_of(const SocSpec& soc, const RunResult& r, bool quantized = false) {
   Peak p;
   p.bandwidth = soc.memory.achievable_bandwidth();
-  const DataType t = r.precision == "fp16" ? DataType::fp16 : r.precision == "int8" ? DataType::int8 : DataType::fp32;
+  const DataType t = r.precision == "fp16" ? DataType::fp16
+                     : r.precision == "int8" || (quantized && r.device == "cpu") ? DataType::int8
+                                                                                 : DataType::fp32;
   if (r.device == "gpu") {
     p.flops = soc.gpu->peak_flops(t);
     return p;
@@ -243,7 +246,9 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
         flops += static_cast<double>(op_cost(fused, static_cast<OpId>(k)).flops);
         bytes += min_bytes(fused, static_cast<OpId>(k), elem);
       }
-      const Peak p = peak_of(soc, r);
+      bool quantized = false;
+      for (size_t k = 0; k < fused.op_count(); ++k) quantized |= fused.op(static_cast<OpId>(k)).compute_type == DataType::int8;
+      const Peak p = peak_of(soc, r, quantized);
       // A time below what the description's peak allows, even at twice that peak, is not a
       // measurement of this work (a run that failed or skipped layers): it is left out, not fitted.
       const double floor_ms = p.flops > 0 ? flops / (2 * p.flops) * 1e3 : 0;

@@ -137,3 +137,44 @@ TEST_CASE("a_csv_network_row_may_name_a_model_file_beside_it") {
   REQUIRE(j["rows"].size() == 1);
   CHECK(j["rows"][0]["name"] == std::filesystem::path(param.str()).stem().string());
 }
+
+TEST_CASE("an_onnx_export_of_a_torchvision_model_simulates_as_its_built_in_twin") {
+  const std::filesystem::path file = std::filesystem::path(TILESIM_ONNX_MODEL_DIR) / "mobilenet_v2.onnx";
+  if (!std::filesystem::is_regular_file(file)) {
+    MESSAGE(file.string() << " not exported (needs python3-torch; ctest's fixture runs scripts/export_onnx.py): skipped");
+    return;
+  }
+  const auto onnx = tilesim_cli({"run", "--model", file.string(), "--format", "json"});
+  INFO(onnx.err);
+  REQUIRE(onnx.status == 0);
+  const auto zoo = tilesim_cli({"run", "--model", "mobilenet_v2", "--format", "json"});
+  REQUIRE(zoo.status == 0);
+  const json a = json::parse(onnx.out), b = json::parse(zoo.out);
+  CHECK(a["total"]["macs"] == b["total"]["macs"]);
+  // The same layers once the engine has fused them, less the Dropout an eval-mode export drops.
+  CHECK(a["layers"].size() + 1 == b["layers"].size());
+  CHECK(b["layers"][b["layers"].size() - 2]["op"] == "Dropout");
+  CHECK(a["total"]["latency_ms"].get<double>() == doctest::Approx(b["total"]["latency_ms"].get<double>()).epsilon(0.01));
+  // Layer names are the file's node names, so a trace recorded from the file matches them.
+  const auto info = json::parse(tilesim_cli({"info", "--model", file.string(), "--format", "json"}).out);
+  CHECK(info["layers"][0]["name"].get<std::string>().find("Conv") != std::string::npos);
+}
+
+TEST_CASE("layer_rows_without_shapes_match_the_simulated_layers_of_the_same_file_by_name") {
+  const TempFile param("named.param", kTinyParam);
+  // Listed out of order, and pool1 missing: name matching needs neither order nor completeness.
+  const TempFile csv("named_layers.csv",
+                     "# soc: rk3588\n# engine: ncnn\n# threads: 4\n# cores: big\n"
+                     "name,op,input,output,kernel_h,kernel_w,stride_h,stride_w,pad_top,pad_left,pad_bottom,pad_right,"
+                     "dilation_h,dilation_w,group,dtype,min_ms,median_ms,mean_ms,max_ms,count\n"
+                     "fc,Gemm,,,,,,,,,,,,,,,0.004,,,,\n"
+                     "conv1,Conv,,,,,,,,,,,,,,,0.030,,,,\n"
+                     "gap,GlobalAveragePool,,,,,,,,,,,,,,,0.003,,,,\n");
+  const auto r = tilesim_cli({"validate", "--trace", csv.str(), "--model", param.str(), "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  std::vector<std::string> names;
+  for (const auto& row : j["rows"]) names.push_back(row["name"]);
+  CHECK(names == std::vector<std::string>{"fc = fc", "conv1 = conv1", "gap = gap"});
+}
