@@ -256,8 +256,11 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
   std::string names;
   for (const auto& path : o.traces_in) {
     traces.push_back(read_trace(path));
-    names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() + " (" +
-             traces.back().source + ", " + traces.back().recorded_at + ")";
+    const Trace& t = traces.back();
+    std::string origin = t.source == path ? "" : t.source;  // a CSV is its own source
+    if (!t.recorded_at.empty()) origin += (origin.empty() ? "" : ", ") + t.recorded_at;
+    names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() +
+             (origin.empty() ? "" : " (" + origin + ")");
   }
   const std::string engine = o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
   const auto fits = fit_efficiencies(traces, o.soc == kDefaultSoc ? "" : o.soc, engine);

@@ -178,3 +178,20 @@ TEST_CASE("layer_rows_without_shapes_match_the_simulated_layers_of_the_same_file
   for (const auto& row : j["rows"]) names.push_back(row["name"]);
   CHECK(names == std::vector<std::string>{"fc = fc", "conv1 = conv1", "gap = gap"});
 }
+
+TEST_CASE("calibrate_takes_a_csv_layer_trace_and_names_it_as_the_source_of_each_fitted_value") {
+  const TempFile csv("calibration_layers.csv",
+                     "# soc: rk3588\n# engine: ncnn\n# threads: 1\n# cores: big\n"
+                     "name,op,input,output,kernel_h,kernel_w,stride_h,stride_w,pad_top,pad_left,pad_bottom,pad_right,"
+                     "dilation_h,dilation_w,group,dtype,min_ms,median_ms,mean_ms,max_ms,count\n"
+                     "conv1,Conv,1x3x224x224,1x32x112x112,3,3,2,2,1,1,1,1,1,1,1,fp32,2.0,,,,\n"
+                     "conv2,Conv,1x32x112x112,1x64x112x112,1,1,1,1,0,0,0,0,1,1,1,fp32,3.1,,,,\n"
+                     "dw,Conv,1x64x112x112,1x64x112x112,3,3,1,1,1,1,1,1,1,1,64,fp32,1.5,,,,\n");
+  const auto r = tilesim_cli({"calibrate", "--trace", csv.str()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string name = std::filesystem::path(csv.str()).filename().string();
+  CHECK(r.out.find("gemm_efficiency: {value: ") != std::string::npos);
+  CHECK(r.out.find("median over 2 layers of " + name) != std::string::npos);
+  CHECK(r.out.find("depthwise_efficiency") != std::string::npos);
+}
