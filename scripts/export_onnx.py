@@ -107,6 +107,20 @@ def write_handmade(out_dir):
     ], [vi("input", [1, 4, 6, 6])], [vi("out", [1, 144])],
         [i64("zero", [0]), i64("one", [1]), i64("four", [4]), i64("two", [2]), i64("ax2", [2])])
 
+    # A detector's anchor grid: a constant too big for its values to be kept (5000 x 4 floats),
+    # tiled, reshaped, sliced, gathered and concatenated before it meets an activation. Only the
+    # shapes are needed, and ONNX's own inference is given none (no value_info).
+    save("fold_shapes_without_values", [
+        helper.make_node("Tile", ["anchors", "reps"], ["tiled"], name="tile"),
+        helper.make_node("Reshape", ["tiled", "target"], ["grid"], name="reshape_grid"),
+        helper.make_node("Slice", ["grid", "s0", "s1", "s_axis"], ["part"], name="slice_grid"),
+        helper.make_node("Gather", ["part", "idx"], ["picked"], name="gather_grid", axis=1),
+        helper.make_node("Concat", ["picked", "picked"], ["both"], name="concat_grid", axis=1),
+        helper.make_node("Add", ["input", "both"], ["out"], name="add_anchors"),
+    ], [vi("input", [1, 6000, 4])], [vi("out", None)],
+        [w("anchors", 5000, 4), i64("reps", [2, 1]), i64("target", [1, 10000, 4]), i64("s0", [0]), i64("s1", [6000]),
+         i64("s_axis", [1]), i64("idx", list(range(3000)))])
+
     # Opset 7: Clip bounds, Slice ranges, Split sizes, Pad amounts and Upsample scales are attributes.
     save("attrs_opset7", [
         helper.make_node("Clip", ["input"], ["c"], name="clip", min=0.0, max=6.0),

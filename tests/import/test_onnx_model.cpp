@@ -153,6 +153,18 @@ TEST_CASE("onnx_input_shape_option_replaces_the_files_input_shape") {
   CHECK(within(got.macs, want.macs, 0.01));
 }
 
+TEST_CASE("onnx_constants_whose_values_are_not_kept_still_fold_to_the_shapes_their_rules_give") {
+  const std::string f = model_file("fold_shapes_without_values");
+  if (f.empty()) return;
+  const Network net = import_onnx(f);
+  REQUIRE(net.op_count() == 1);  // the anchor grid is a constant operand of the one Add
+  CHECK(find_op(net, "add_anchors")->type == OpType::Add);
+  CHECK(output_shape(net, "add_anchors") == Shape{1, 6000, 4});
+  const Operator& add = *find_op(net, "add_anchors");
+  REQUIRE(add.weights.size() == 1);
+  CHECK(net.tensor(add.weights[0]).shape == Shape{1, 6000, 4});  // tile 2x, reshape, slice 6000, gather 3000 twice
+}
+
 TEST_CASE("onnx_shape_subgraphs_fold_into_a_plain_reshape") {
   for (const char* stem : {"fold_flatten_opset9", "fold_arith_opset13"}) {
     const std::string f = model_file(stem);

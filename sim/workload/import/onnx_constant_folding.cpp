@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -83,8 +84,32 @@ void Importer::fold_shape() {
   set_constant(0, {int64_t(v.size())}, onnx_ir::kInt64, v);
 }
 
+Importer::SliceWindow Importer::slice_window(const Shape& in) {
+  const auto [starts, ends, axes, steps] = slice_args();
+  const size_t r = in.size();
+  SliceWindow w{in, std::vector<int64_t>(r, 0), std::vector<int64_t>(r, 1)};
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const auto ax = size_t(axis_in(axes[i], r));
+    const int64_t dim = in[ax], step = steps.empty() ? 1 : steps[i];
+    if (step == 0) fail("slice step 0");
+    int64_t s0 = starts[i] < 0 ? starts[i] + dim : starts[i], e0 = ends[i] < 0 ? ends[i] + dim : ends[i];
+    if (step > 0) {
+      s0 = std::clamp<int64_t>(s0, 0, dim);
+      e0 = std::clamp<int64_t>(e0, 0, dim);
+      w.out[ax] = e0 > s0 ? (e0 - s0 + step - 1) / step : 0;
+    } else {
+      s0 = std::clamp<int64_t>(s0, 0, dim - 1);
+      e0 = std::clamp<int64_t>(e0, -1, dim - 1);
+      w.out[ax] = s0 > e0 ? (s0 - e0 - step - 1) / -step : 0;
+    }
+    w.begin[ax] = s0;
+    w.step[ax] = step;
+  }
+  return w;
+}
+
 // A node whose inputs are all constants: computed here where its values are known and small,
-// else a constant of the shape ONNX infers.
+// else a constant of the shape its rule gives, else of the shape ONNX infers.
 void Importer::fold() {
   const std::string& t = node_->op_type;
   bool all_values = true;
@@ -99,6 +124,7 @@ void Importer::fold() {
     const auto dims = const_ints(0, "shape");
     return set_constant(0, Shape(dims.begin(), dims.end()), onnx_ir::kFloat, std::nullopt);
   }
+  if (fold_shapes_only(t)) return;
   // Whatever ONNX infers, as a constant without values.
   for (size_t o = 0; o < node_->outputs.size(); ++o) {
     const auto it = onnx_shapes_.find(node_->outputs[o]);
@@ -109,6 +135,92 @@ void Importer::fold() {
     }
     set_constant(o, Shape(it->second->dims.begin(), it->second->dims.end()), it->second->elem_type, std::nullopt);
   }
+}
+
+// The shape of a node on constants some of whose values are not kept (big anchor grids, weights):
+// the reshape, concat and broadcast rules need shapes only. False where the rule needs values.
+bool Importer::fold_shapes_only(const std::string& t) {
+  static const std::set<std::string> kElementwise = {
+      "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where", "Equal", "Less", "Greater", "And", "Or",
+      "Sigmoid", "Exp", "Log", "Sqrt", "Neg", "Abs", "Relu", "Clip", "Floor", "Ceil", "Round", "Not", "Tanh"};
+  static const std::set<std::string> kBoolean = {"Equal", "Less", "Greater", "And", "Or", "Not"};
+  Value& a = input(0);
+  auto result = [&](Shape s, int32_t et) {
+    if (count(s) < 0) fail("a constant of a negative or huge shape");
+    set_constant(0, std::move(s), et, std::nullopt);
+    return true;
+  };
+  const auto known = [&](size_t i) { return !has_input(i) || input(i).has_values; };
+  if (t == "Reshape" && known(1)) return result(reshape_target(a.shape, const_ints(1, "shape")), a.elem_type);
+  if ((t == "Unsqueeze" || t == "Squeeze") && (opset() < 13 || known(1))) {
+    const std::vector<int64_t> axes =
+        opset() >= 13 ? (has_input(1) ? const_ints(1, "axes") : std::vector<int64_t>{}) : attr_ints("axes", {});
+    return result(squeeze_shape(a.shape, axes, t == "Unsqueeze"), a.elem_type);
+  }
+  if (t == "Flatten") {
+    const int64_t axis = axis_in(attr_int("axis", 1), a.shape.size() + 1);
+    int64_t outer = 1, inner = 1;
+    for (size_t d = 0; d < a.shape.size(); ++d) (int64_t(d) < axis ? outer : inner) *= a.shape[d];
+    return result({outer, inner}, a.elem_type);
+  }
+  if (t == "Transpose") {
+    const size_t r = a.shape.size();
+    std::vector<int64_t> perm = attr_ints("perm", {});
+    if (perm.empty())
+      for (size_t i = 0; i < r; ++i) perm.push_back(int64_t(r - 1 - i));
+    if (perm.size() != r) fail("perm must name every axis");
+    Shape out(r);
+    for (size_t d = 0; d < r; ++d) out[d] = a.shape[size_t(axis_in(perm[d], r))];
+    return result(out, a.elem_type);
+  }
+  if (t == "Concat") {
+    const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
+    Shape out = a.shape;
+    out[size_t(axis)] = 0;
+    for (size_t i = 0; i < node_->inputs.size(); ++i) {
+      if (!has_input(i)) continue;
+      const Value& v = input(i);
+      if (v.shape.size() != out.size()) fail("concatenates constants of different ranks");
+      out[size_t(axis)] += v.shape[size_t(axis)];
+    }
+    return result(out, a.elem_type);
+  }
+  if (t == "Expand" && known(1)) {
+    const auto dims = const_ints(1, "shape");
+    bool ok = true;
+    const Shape out = broadcast_shapes({a.shape, Shape(dims.begin(), dims.end())}, ok);
+    if (!ok) fail("Expand to a shape the input does not broadcast to");
+    return result(out, a.elem_type);
+  }
+  if (t == "Slice" && known(1) && known(2) && known(3) && known(4)) return result(slice_window(a.shape).out, a.elem_type);
+  if (t == "Gather") {
+    const Value& idx = input(1);
+    const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
+    Shape out(a.shape.begin(), a.shape.begin() + axis);
+    out.insert(out.end(), idx.shape.begin(), idx.shape.end());
+    out.insert(out.end(), a.shape.begin() + axis + 1, a.shape.end());
+    return result(out, a.elem_type);
+  }
+  if (t == "Tile" && known(1)) {
+    const auto repeats = const_ints(1, "repeats");
+    if (repeats.size() != a.shape.size()) fail("Tile needs one repeat count per axis");
+    Shape out = a.shape;
+    for (size_t d = 0; d < out.size(); ++d) {
+      if (repeats[d] < 0 || (repeats[d] > 0 && out[d] > kMaxTensorElements / repeats[d])) fail("Tile of a huge shape");
+      out[d] *= repeats[d];
+    }
+    return result(out, a.elem_type);
+  }
+  if (kElementwise.count(t)) {
+    std::vector<Shape> shapes;
+    for (size_t i = 0; i < node_->inputs.size(); ++i)
+      if (has_input(i) && !(t == "Clip" && i > 0)) shapes.push_back(input(i).shape);
+    bool ok = true;
+    const Shape out = broadcast_shapes(shapes, ok);
+    if (!ok) fail("operands do not broadcast");
+    return result(out, kBoolean.count(t) ? onnx_ir::kBool : t == "Where" ? input(1).elem_type : a.elem_type);
+  }
+  return false;
 }
 
 bool Importer::fold_values(const std::string& t) {
@@ -183,27 +295,10 @@ bool Importer::fold_values(const std::string& t) {
     return true;
   }
   if (t == "Slice") {
-    const auto [starts, ends, axes, steps] = slice_args();
+    const SliceWindow w = slice_window(a.shape);
+    const Shape& out = w.out;
+    const std::vector<int64_t>&b = w.begin, &st = w.step;
     const size_t r = a.shape.size();
-    std::vector<int64_t> b(r, 0), st(r, 1);
-    Shape out = a.shape;
-    for (size_t i = 0; i < axes.size(); ++i) {
-      const auto ax = size_t(axis_in(axes[i], r));
-      const int64_t dim = a.shape[ax], step = steps.empty() ? 1 : steps[i];
-      if (step == 0) fail("slice step 0");
-      int64_t s0 = starts[i] < 0 ? starts[i] + dim : starts[i], e0 = ends[i] < 0 ? ends[i] + dim : ends[i];
-      if (step > 0) {
-        s0 = std::clamp<int64_t>(s0, 0, dim);
-        e0 = std::clamp<int64_t>(e0, 0, dim);
-        out[ax] = e0 > s0 ? (e0 - s0 + step - 1) / step : 0;
-      } else {
-        s0 = std::clamp<int64_t>(s0, 0, dim - 1);
-        e0 = std::clamp<int64_t>(e0, -1, dim - 1);
-        out[ax] = s0 > e0 ? (s0 - e0 - step - 1) / -step : 0;
-      }
-      b[ax] = s0;
-      st[ax] = step;
-    }
     const auto in_str = strides_of(a.shape), out_str = strides_of(out);
     Vals v(size_t(std::max<int64_t>(count(out), 0)));
     for (int64_t f = 0; f < int64_t(v.size()); ++f) {

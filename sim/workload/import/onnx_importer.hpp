@@ -116,6 +116,7 @@ class Importer {
   void fold_constant();
   void fold_shape();
   void fold();
+  bool fold_shapes_only(const std::string& op_type);  // values not kept: shapes from the rule
   bool fold_values(const std::string& t);
 
   // ---- operators on activations (onnx_operators.cpp) ----
@@ -138,6 +139,12 @@ class Importer {
     std::vector<int64_t> starts, ends, axes, steps;
   };
   SliceArgs slice_args();
+  // The output shape, first index and step per axis of Slice on a tensor of shape `in`.
+  struct SliceWindow {
+    Shape out;
+    std::vector<int64_t> begin, step;
+  };
+  SliceWindow slice_window(const Shape& in);
   void split();
   void slice();
   void pad();

@@ -171,14 +171,34 @@ void Importer::unmodelled(const std::string& why) {
     else op.inputs.push_back(v.tensor);
   }
   if (op.inputs.empty()) fail(why);
+  // Elementwise operators (comparisons, logic) whose output ONNX leaves unshaped take the
+  // broadcast of their inputs' shapes, as the ONNX specification defines it.
+  static const std::set<std::string> kElementwise = {"Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal",
+                                                     "And", "Or", "Xor", "Not", "Where", "Floor", "Ceil", "Round",
+                                                     "Sign", "IsNaN", "IsInf", "Mod", "BitShift"};
   std::vector<std::string> names;
   for (const auto& o : node_->outputs) {
     if (o.empty()) continue;
     const auto it = onnx_shapes_.find(o);
-    if (it == onnx_shapes_.end() || !it->second->has_shape ||
-        std::any_of(it->second->dims.begin(), it->second->dims.end(), [](int64_t d) { return d < 0; }))
+    if (it != onnx_shapes_.end() && it->second->has_shape &&
+        std::none_of(it->second->dims.begin(), it->second->dims.end(), [](int64_t d) { return d < 0; })) {
+      op.attrs.output_shapes.emplace_back(it->second->dims.begin(), it->second->dims.end());
+    } else if (kElementwise.count(node_->op_type) && node_->outputs.size() == 1) {
+      Shape out;
+      for (size_t i = 0; i < node_->inputs.size(); ++i) {
+        if (!has_input(i)) continue;
+        const Shape& s = input_shape(i);
+        if (s.size() > out.size()) out.insert(out.begin(), s.size() - out.size(), 1);
+        for (size_t k = 0; k < s.size(); ++k) {
+          int64_t& d = out[out.size() - s.size() + k];
+          if (s[k] != 1 && d != 1 && s[k] != d) fail(fmt::format("{}; and its operands do not broadcast", why));
+          if (d == 1) d = s[k];
+        }
+      }
+      op.attrs.output_shapes.push_back(out);
+    } else {
       fail(fmt::format("{}; and ONNX shape inference gives no shape for its output '{}'", why, o));
-    op.attrs.output_shapes.emplace_back(it->second->dims.begin(), it->second->dims.end());
+    }
     names.push_back(o);
   }
   if (names.empty()) fail(why);
