@@ -84,6 +84,28 @@ void Importer::fold_shape() {
   set_constant(0, {int64_t(v.size())}, onnx_ir::kInt64, v);
 }
 
+std::vector<int64_t> Importer::transpose_perm(size_t rank) {
+  std::vector<int64_t> perm = attr_ints("perm", {});
+  if (perm.empty())
+    for (size_t i = 0; i < rank; ++i) perm.push_back(int64_t(rank - 1 - i));
+  if (perm.size() != rank) fail("perm must name every axis");
+  for (int64_t& p : perm) p = axis_in(p, rank);
+  return perm;
+}
+
+Shape Importer::transposed(const Shape& in, const std::vector<int64_t>& perm) {
+  Shape out(in.size());
+  for (size_t d = 0; d < in.size(); ++d) out[d] = in[size_t(perm[d])];
+  return out;
+}
+
+Shape Importer::flattened(const Shape& in) {
+  const int64_t axis = axis_in(attr_int("axis", 1), in.size() + 1);
+  int64_t outer = 1, inner = 1;
+  for (size_t d = 0; d < in.size(); ++d) (int64_t(d) < axis ? outer : inner) *= in[d];
+  return {outer, inner};
+}
+
 Importer::SliceWindow Importer::slice_window(const Shape& in) {
   const auto [starts, ends, axes, steps] = slice_args();
   const size_t r = in.size();
@@ -157,22 +179,8 @@ bool Importer::fold_shapes_only(const std::string& t) {
         opset() >= 13 ? (has_input(1) ? const_ints(1, "axes") : std::vector<int64_t>{}) : attr_ints("axes", {});
     return result(squeeze_shape(a.shape, axes, t == "Unsqueeze"), a.elem_type);
   }
-  if (t == "Flatten") {
-    const int64_t axis = axis_in(attr_int("axis", 1), a.shape.size() + 1);
-    int64_t outer = 1, inner = 1;
-    for (size_t d = 0; d < a.shape.size(); ++d) (int64_t(d) < axis ? outer : inner) *= a.shape[d];
-    return result({outer, inner}, a.elem_type);
-  }
-  if (t == "Transpose") {
-    const size_t r = a.shape.size();
-    std::vector<int64_t> perm = attr_ints("perm", {});
-    if (perm.empty())
-      for (size_t i = 0; i < r; ++i) perm.push_back(int64_t(r - 1 - i));
-    if (perm.size() != r) fail("perm must name every axis");
-    Shape out(r);
-    for (size_t d = 0; d < r; ++d) out[d] = a.shape[size_t(axis_in(perm[d], r))];
-    return result(out, a.elem_type);
-  }
+  if (t == "Flatten") return result(flattened(a.shape), a.elem_type);
+  if (t == "Transpose") return result(transposed(a.shape, transpose_perm(a.shape.size())), a.elem_type);
   if (t == "Concat") {
     const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
     Shape out = a.shape;
@@ -242,12 +250,7 @@ bool Importer::fold_values(const std::string& t) {
     return same(squeeze_shape(a.shape, axes, t == "Unsqueeze")), true;
   }
   if (t == "Reshape") return same(reshape_target(a.shape, const_ints(1, "shape"))), true;
-  if (t == "Flatten") {
-    const int64_t axis = axis_in(attr_int("axis", 1), a.shape.size() + 1);
-    int64_t outer = 1, inner = 1;
-    for (size_t d = 0; d < a.shape.size(); ++d) (int64_t(d) < axis ? outer : inner) *= a.shape[d];
-    return same({outer, inner}), true;
-  }
+  if (t == "Flatten") return same(flattened(a.shape)), true;
   if (t == "Concat") {
     const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
     Shape out = a.shape;
@@ -311,12 +314,8 @@ bool Importer::fold_values(const std::string& t) {
   }
   if (t == "Transpose") {
     const size_t r = a.shape.size();
-    std::vector<int64_t> perm = attr_ints("perm", {});
-    if (perm.empty())
-      for (size_t i = 0; i < r; ++i) perm.push_back(int64_t(r - 1 - i));
-    if (perm.size() != r) fail("perm must name every axis");
-    Shape out(r);
-    for (size_t d = 0; d < r; ++d) out[d] = a.shape[size_t(axis_in(perm[d], r))];
+    const std::vector<int64_t> perm = transpose_perm(r);
+    const Shape out = transposed(a.shape, perm);
     const auto in_str = strides_of(a.shape), out_str = strides_of(out);
     Vals v(a.values.size());
     for (int64_t f = 0; f < int64_t(v.size()); ++f) {

@@ -117,6 +117,9 @@ class Importer {
   void fold_shape();
   void fold();
   bool fold_shapes_only(const std::string& op_type);  // values not kept: shapes from the rule
+  std::vector<int64_t> transpose_perm(size_t rank);    // the node's perm, checked, axes normalised
+  static Shape transposed(const Shape& in, const std::vector<int64_t>& perm);
+  Shape flattened(const Shape& in);                    // Flatten at the node's axis
   bool fold_values(const std::string& t);
 
   // ---- operators on activations (onnx_operators.cpp) ----
