@@ -15,12 +15,13 @@
 #include <string>
 #include <unordered_set>
 
-#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/stubs/logging.h>
+#include <google/protobuf/unknown_field_set.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
 #include "sim/workload/import/onnx_graph.hpp"
+#include "sim/workload/import/onnx_module_wire.hpp"
 
 namespace tilesim::onnx_ir {
 namespace {
@@ -82,7 +83,21 @@ double decode(const char* p, int32_t t) {
 
 struct Context {
   std::filesystem::path dir;  // of the model file: external data is relative to it
+  const wire::Slim* slim = nullptr;
 };
+
+// What the wire filter left out of t (none when it left nothing out).
+const wire::Dropped* dropped_of(const onnx::TensorProto& t, const Context& ctx) {
+  if (!ctx.slim) return nullptr;
+  const auto& unknown = t.GetReflection()->GetUnknownFields(t);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    const auto& f = unknown.field(i);
+    if (f.number() == static_cast<int>(wire::kMarkField) && f.type() == google::protobuf::UnknownField::TYPE_VARINT &&
+        f.varint() < ctx.slim->dropped.size())
+      return &ctx.slim->dropped[static_cast<size_t>(f.varint())];
+  }
+  return nullptr;
+}
 
 // Checks a tensor's declared size against the data it holds; keeps the values of small ones.
 ConstTensor convert_tensor(const onnx::TensorProto& t, const Context& ctx, const std::string& what) {
@@ -143,12 +158,17 @@ ConstTensor convert_tensor(const onnx::TensorProto& t, const Context& ctx, const
     }
     return c;
   }
-  if (t.has_raw_data()) {
+  // The wire filter leaves the data of large tensors out: what it left out counts as held.
+  static const wire::Dropped none;
+  const wire::Dropped* dropped = dropped_of(t, ctx);
+  const wire::Dropped& d = dropped ? *dropped : none;
+  if (t.has_raw_data() || d.raw) {
     if (esize == 0) throw ReadError(what + ": raw data of a type without fixed size");
-    if (static_cast<int64_t>(t.raw_data().size()) != n * esize)
-      throw ReadError(what + " holds " + std::to_string(t.raw_data().size()) + " bytes of data, its shape needs " +
+    const uint64_t raw_size = d.raw ? d.raw_bytes : t.raw_data().size();
+    if (raw_size != static_cast<uint64_t>(n * esize))
+      throw ReadError(what + " holds " + std::to_string(raw_size) + " bytes of data, its shape needs " +
                       std::to_string(n * esize));
-    if (small) {
+    if (small && !d.raw) {
       c.values.reserve(static_cast<size_t>(n));
       for (int64_t i = 0; i < n; ++i) c.values.push_back(decode(t.raw_data().data() + i * esize, c.elem_type));
       c.has_values = true;
@@ -159,20 +179,20 @@ ConstTensor convert_tensor(const onnx::TensorProto& t, const Context& ctx, const
   const int64_t per = (c.elem_type == 14 || c.elem_type == 15) ? 2 : 1;
   int64_t held = 0;
   std::vector<double> vals;
-  auto take = [&](const auto& field) {
-    held = field.size();
-    if (small && held == n * per)
+  auto take = [&](const auto& field, int64_t left_out) {
+    held = field.size() + left_out;
+    if (small && left_out == 0 && held == n * per)
       for (auto v : field) vals.push_back(static_cast<double>(v));
   };
   switch (c.elem_type) {
-    case kFloat: case 14: take(t.float_data()); break;
-    case kDouble: case 15: take(t.double_data()); break;
-    case kInt64: take(t.int64_data()); break;
-    case kUint32: case kUint64: take(t.uint64_data()); break;
-    case kString: held = t.string_data_size(); break;
+    case kFloat: case 14: take(t.float_data(), d.float_n); break;
+    case kDouble: case 15: take(t.double_data(), d.double_n); break;
+    case kInt64: take(t.int64_data(), d.int64_n); break;
+    case kUint32: case kUint64: take(t.uint64_data(), d.uint64_n); break;
+    case kString: held = t.string_data_size() + d.string_n; break;
     case kFloat16: case kBfloat16:
-      held = t.int32_data_size();
-      if (small && held == n)
+      held = t.int32_data_size() + d.int32_n;
+      if (small && d.int32_n == 0 && held == n)
         for (int32_t v : t.int32_data()) {
           const auto bits = static_cast<uint16_t>(v);
           char b[2];
@@ -180,11 +200,11 @@ ConstTensor convert_tensor(const onnx::TensorProto& t, const Context& ctx, const
           vals.push_back(decode(b, c.elem_type));
         }
       break;
-    default: take(t.int32_data()); break;
+    default: take(t.int32_data(), d.int32_n); break;
   }
   if (held != n * per)
     throw ReadError(what + " holds " + std::to_string(held) + " values, its shape needs " + std::to_string(n * per));
-  if (small && c.elem_type != kString && per == 1) {
+  if (small && !dropped && c.elem_type != kString && per == 1) {
     c.values = std::move(vals);
     c.has_values = true;
   }
@@ -243,15 +263,18 @@ void read(const std::string& path, const ReadRequest& request, Graph& g) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw ReadError("no such file");
   if (!std::filesystem::is_regular_file(path, ec)) throw ReadError("not a regular file");
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw ReadError(std::string("cannot open: ") + std::strerror(errno));
-  onnx::ModelProto model;
+  // Weights are shapes only: the wire filter leaves the data of large tensors out of what protobuf
+  // parses (onnx_module_wire.hpp), so that it is never held.
+  wire::Slim slim;
   bool parsed = false;
   {
-    google::protobuf::io::FileInputStream in(fd, 1 << 20);
-    parsed = model.ParseFromZeroCopyStream(&in);
+    wire::MappedFile file(path);
+    parsed = wire::slim_model(file.data(), file.size(), slim, [&file](size_t done) { file.release(done); });
   }
-  ::close(fd);
+  onnx::ModelProto model;
+  parsed = parsed && slim.bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max()) &&
+           model.ParseFromArray(slim.bytes.data(), static_cast<int>(slim.bytes.size()));
+  std::string().swap(slim.bytes);
   if (!parsed) throw ReadError("not an ONNX model (the protobuf does not parse: not protobuf, or truncated)");
   if (!model.has_graph()) throw ReadError("not an ONNX model (it holds no graph)");
   bool have_opset = false;
@@ -266,6 +289,7 @@ void read(const std::string& path, const ReadRequest& request, Graph& g) {
   g.producer = model.producer_name();
   Context ctx;
   ctx.dir = std::filesystem::path(path).parent_path();
+  ctx.slim = &slim;
   auto* graph = model.mutable_graph();
   g.name = graph->name();
 
