@@ -142,8 +142,9 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
     };
     const double eff = engine.elementwise_efficiency;
     const auto n_out = static_cast<int64_t>(op.outputs.size());
-    if (op.type == OpType::Concat && op.attrs.axis == 1) {
-      // ncnn's Vulkan concat: one dispatch per input, each copying into its channels of the output.
+    if (op.type == OpType::Concat && op.attrs.axis == 1 && op.weights.empty()) {
+      // ncnn's Vulkan concat: one dispatch per input, each copying into its channels of the output
+      // (a constant operand, a ViT's class token, has no place among the inputs: the generic path).
       int64_t offset = 0;
       const auto n_in = static_cast<int64_t>(op.inputs.size());
       for (int64_t i = 0; i < n_in; ++i) {

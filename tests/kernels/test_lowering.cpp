@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "kernels/conv_gemm.hpp"
 #include "kernels/lowering.hpp"
 #include "kernels/winograd.hpp"
+#include "sim/workload/import/ncnn_param.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/network_builder.hpp"
 #include "sim/workload/op_cost.hpp"
@@ -220,4 +222,49 @@ TEST_CASE("a_direct_kernel_that_skips_padded_taps_computes_only_taps_inside_the_
   CHECK(plan.total_flops() == doctest::Approx(2.0 * op_cost(c3, 0).macs * valid_tap_fraction(c3, 0)).epsilon(1e-4));
   const Network pw = single_conv(64, 7, ConvSpec::square(64, 1));
   CHECK(valid_tap_fraction(pw, 0) == 1.0);
+}
+
+TEST_CASE("plans_of_imported_detector_and_transformer_graphs_cover_their_work_on_cpu_and_gpu") {
+  const std::string dir = TILESIM_SOURCE_DIR "/../shared/validation-data/ncnn/models/";
+  if (!std::filesystem::is_directory(dir)) {
+    MESSAGE(dir << " not present: skipped");
+    return;
+  }
+  // Deconvolution, PriorBox and DetectionOutput, Yolo outputs, attention, int8 layers, 1-D concats.
+  for (const char* file : {"squeezenet_ssd", "mobilenet_ssd_int8", "yolov4-tiny", "nanodet_m", "vision_transformer",
+                           "FastestDet", "blazeface", "mobilenetv2_yolov3"}) {
+    INFO(file);
+    for (const char* engine_name : {"ncnn", "ncnn-vulkan"}) {
+      const EngineProfile engine = load_engine(engine_name);
+      const Network net = fuse(import_ncnn_param(dir + file + ".param"), engine.fusion());
+      for (OpId id : net.topological_order()) {
+        const bool on_gpu = engine.target == "gpu";
+        const KernelPlan plan = on_gpu ? lower_layer_gpu(net, id, engine, gpu()) : lower_layer(net, id, engine, big());
+        if (plan.algorithm == "view") continue;
+        check_plan_covers_layer(net, id, plan);
+      }
+    }
+  }
+}
+
+TEST_CASE("gpu_concat_and_split_read_each_input_channel_once_not_once_per_workgroup") {
+  NetworkBuilder b("t");
+  const TensorId x = b.input({1, 64, 10, 10});
+  const TensorId y = b.input({1, 32, 10, 10}, "y");
+  const TensorId cat = b.concat({x, y}, "cat");
+  b.split(cat, {48, 48}, "split");
+  const Network net = std::move(b).finish();
+  const EngineProfile engine = load_engine("ncnn-vulkan");
+  for (OpId id : {OpId{0}, OpId{1}}) {
+    const KernelPlan plan = lower_layer_gpu(net, id, engine, gpu());
+    check_plan_covers_layer(net, id, plan);
+    int64_t read = 0, inputs = 0;
+    for (TensorId t : net.op(id).inputs) inputs += net.tensor(t).elements() * 2;  // fp16
+    for (const Phase& p : plan.phases)
+      for (const WorkItem& w : p.items)
+        for (const DataAccess& a : w.accesses)
+          if (!a.write) read += a.bytes;
+    CHECK(read == inputs);
+  }
+  CHECK(lower_layer_gpu(net, 0, engine, gpu()).phases.size() == 2);  // one dispatch per input, as ncnn records them
 }
