@@ -1,5 +1,5 @@
 #pragma once
-// `tilesim record`: runs every convolution, fully-connected and pooling layer of a built-in model
+// `tilesim record`: runs every convolution, fully-connected and pooling layer of a model
 // on this machine with oneDNN, each as the primitive oneDNN picks for exactly that layer's shape
 // and fused epilogue, and returns the timings as a trace (traces/trace.hpp).
 //
@@ -8,13 +8,14 @@
 #include <optional>
 #include <string>
 
-#include "sim/workload/tensor.hpp"
+#include "sim/workload/network.hpp"
 #include "traces/trace.hpp"
 
 namespace tilesim {
 
 struct RecordOptions {
-  std::string model;             // a built-in model name
+  std::string model;             // a built-in model name, or what `network` was loaded from
+  const Network* network = nullptr;  // the model, where the caller built it (a user's model file)
   std::optional<Shape> input;    // NCHW; the model's default when absent
   int threads = 1;               // OpenMP threads oneDNN runs with (<= 0: every hardware thread)
   double min_seconds_per_layer = 0.2;  // keep repeating a layer until this much time was measured...

@@ -327,7 +327,9 @@ struct ThreadCount {
   ~ThreadCount() { omp_set_num_threads(saved); }
 };
 
-Trace record(const RecordOptions& o) {
+// The network to record: the caller's, else the built-in model at the input asked for.
+Network model_network(const RecordOptions& o) {
+  if (o.network) return *o.network;
   const ModelEntry* entry = find_model(o.model);
   if (!entry) {
     std::vector<std::string> names;
@@ -335,8 +337,11 @@ Trace record(const RecordOptions& o) {
     const std::string near = nearest(o.model, names);
     throw ConfigError(fmt::format("unknown model '{}'{}", o.model, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
   }
-  const Shape input = o.input.value_or(entry->default_input);
-  const Network net = fuse(entry->build(input), load_engine("onednn").fusion());
+  return entry->build(o.input.value_or(entry->default_input));
+}
+
+Trace record(const RecordOptions& o) {
+  const Network net = fuse(model_network(o), load_engine("onednn").fusion());
   const int threads = o.threads > 0 ? o.threads : omp_get_num_procs();
 
   Trace trace;

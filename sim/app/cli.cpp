@@ -216,10 +216,15 @@ int cmd_trace_convert(const Options& o, std::ostream& out) {
   return 0;
 }
 
-int cmd_record(const Options& o, std::ostream& out) {
+int cmd_record(const Options& o, std::ostream& out, std::ostream& err) {
   RecordOptions r;
   r.model = o.model;
   r.input = input_of(o);
+  std::optional<Network> file_model;  // a user's model file, imported here; built-in models in the recorder
+  if (is_model_file(o.model)) {
+    file_model = model_of(o, err);
+    r.network = &*file_model;
+  }
   r.threads = o.threads.value_or(1);
   const Trace trace = record_host_trace(r);
   write_trace(o.out_file, trace);
@@ -321,10 +326,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   add_format(info, o, {"table", "json"});
 
   auto* record = app.add_subcommand("record", "time every conv, fully-connected and pooling layer on this machine (oneDNN)");
-  record->add_option("--model", o.model, "built-in model name")->required();
+  add_model_options(record, o, true);
   record->add_option("--out", o.out_file, "trace file to write (HDF5)")->required();
   record->add_option("--threads", o.threads, "threads oneDNN runs with (default 1)")->check(CLI::Range(1, 1024));
-  record->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
 
   auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
   calibrate->add_option("--trace", o.traces_in, "calibration traces, HDF5 or CSV (not the ones accuracy is reported on)");
@@ -401,7 +405,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (*info) return cmd_info(o, out, err);
     if (*probe) return cmd_probe_host(o, out);
-    if (*record) return cmd_record(o, out);
+    if (*record) return cmd_record(o, out, err);
     if (*convert) return cmd_trace_convert(o, out);
     if (*calibrate) return cmd_calibrate(o, out);
     if (*validate) {

@@ -195,3 +195,28 @@ TEST_CASE("calibrate_takes_a_csv_layer_trace_and_names_it_as_the_source_of_each_
   CHECK(r.out.find("median over 2 layers of " + name) != std::string::npos);
   CHECK(r.out.find("depthwise_efficiency") != std::string::npos);
 }
+
+TEST_CASE("record_times_the_layers_of_a_users_model_file_under_its_own_names_and_validate_matches_them") {
+  const TempFile param("recorded.param", kTinyParam);
+  const std::string h5 = param.str() + ".h5";
+  const auto rec = tilesim_cli({"record", "--model", param.str(), "--out", h5, "--threads", "1"});
+  if (rec.status == 2 && rec.err.find("oneDNN") != std::string::npos) {
+    MESSAGE("oneDNN not available (" << rec.err << "): skipped");
+    return;
+  }
+  INFO(rec.err);
+  REQUIRE(rec.status == 0);
+  CHECK(rec.out.find("4 layers") != std::string::npos);
+  const auto v = tilesim_cli({"validate", "--trace", h5, "--format", "json"});
+  std::filesystem::remove(h5);
+  if (v.status == 2 && v.err.find("probe-host") != std::string::npos) {
+    MESSAGE("host not probed (" << v.err << "): validation skipped");
+    return;
+  }
+  INFO(v.err);
+  REQUIRE(v.status == 0);
+  const json j = json::parse(v.out);
+  std::vector<std::string> names;
+  for (const auto& row : j["rows"]) names.push_back(row["name"]);
+  CHECK(names == std::vector<std::string>{"conv1", "pool1", "gap", "fc"});
+}
