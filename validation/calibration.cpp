@@ -4,14 +4,15 @@
 #include <cmath>
 #include <map>
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/engine/cpu_simulator.hpp"
 #include "sim/engine/gpu_simulator.hpp"
-#include "sim/workload/zoo/zoo.hpp"
 #include "validation/layer_network.hpp"
+#include "validation/progress.hpp"
 #include "validation/validator.hpp"
 
 namespace tilesim {
@@ -118,8 +119,11 @@ std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasure
     return quantile(logs, 0.5);
   };
   double lo = 0.05, hi = 1.0 / std::max({base.gemm_efficiency, base.depthwise_efficiency, base.elementwise_efficiency});
-  if (median_log_ratio(hi) > 0) lo = hi;  // slower than measured even at full efficiency: the cap binds
-  for (int i = 0; i < 20 && lo < hi; ++i) {
+  Progress progress(fmt::format("calibrating {} on {} rows", engine_name, rows.size()), 21);
+  const bool capped = median_log_ratio(hi) > 0;
+  progress.tick();
+  if (capped) lo = hi;  // slower than measured even at full efficiency: the cap binds
+  for (int i = 0; i < 20 && lo < hi; ++i, progress.tick()) {
     const double mid = (lo + hi) / 2;
     (median_log_ratio(mid) > 0 ? lo : hi) = mid;
   }

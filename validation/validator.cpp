@@ -19,6 +19,7 @@
 #include "sim/workload/import/model_loader.hpp"
 #include "validation/baselines.hpp"
 #include "validation/layer_network.hpp"
+#include "validation/progress.hpp"
 
 namespace tilesim {
 namespace {
@@ -147,7 +148,9 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
   std::vector<Peak> peaks(trace.layers.size());
   for (const auto& [i, f] : order_matched) flops[i] = f;
   int skipped = 0;
+  Progress progress(fmt::format("simulating the layers of {}", trace.source), trace.layers.size());
   tbb::parallel_for(size_t{0}, trace.layers.size(), [&](size_t i) {
+    const Progress::Tick tick{progress};
     const LayerMeasurement& l = trace.layers[i];
     if (l.input.empty()) return;
     std::optional<Network> net;
@@ -228,8 +231,10 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
     }
   }
   std::mutex mu;
+  Progress progress("simulating measured networks", rows.size());
   tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
     const NetworkMeasurement& m = rows[i];
+    const Progress::Tick tick{progress};
     if (!networks.count(model_key(m))) return;
     std::string key = m.soc;
     for (const auto& s : m.soc_overrides) key += "|" + s;
