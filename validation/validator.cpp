@@ -219,14 +219,14 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
   // Each network built once (a .param or .onnx file is parsed once for all its rows); one that
   // cannot be built leaves its rows out with the reason.
   std::map<std::string, Network> networks;
+  std::set<std::string> unbuildable;
   for (const auto& m : rows) {
     const std::string key = model_key(m);
-    if (networks.count(key)) continue;
+    if (networks.count(key) || unbuildable.count(key)) continue;
     try {
       networks.emplace(key, measured_network(m));
-    } catch (const ConfigError& e) {
-      notes.push_back(fmt::format("{}: rows of it left out: {}", m.model_file.empty() ? m.model : m.model_file, e.what()));
-    } catch (const GraphError& e) {
+    } catch (const std::runtime_error& e) {  // a malformed model file (ConfigError) or graph (GraphError)
+      unbuildable.insert(key);
       notes.push_back(fmt::format("{}: rows of it left out: {}", m.model_file.empty() ? m.model : m.model_file, e.what()));
     }
   }
