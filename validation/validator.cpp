@@ -107,7 +107,7 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
                                                   [](size_t s, const auto& kv) { return s + kv.second.size(); }),
                                   trace.source));
     } else {
-      const Network net = load_model(o.model, std::nullopt);
+      const Network net = load_model(o.model, std::nullopt, ImportOptions{std::nullopt, o.allow_unknown, nullptr});
       const RunResult r = simulate(net, soc, engine, device, threads, trace.cores, precision);
       auto match = [&](size_t row, const LayerResult& sim, const std::string& how) {
         rows[row] = ValidationRow{group, trace.layers[row].name + how + sim.name, detail,

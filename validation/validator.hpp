@@ -42,7 +42,8 @@ struct LayerValidationOptions {
   std::string soc;                     // overrides the trace's when set
   std::vector<std::string> soc_overrides;
   std::string engine;                  // overrides the trace's when set
-  std::string model;                   // to match rows without shapes by order within each op kind
+  std::string model;                   // to match rows without shapes by name, else order within each op kind
+  bool allow_unknown = false;          // the model's unmodelled operators as stand-ins (ImportOptions)
   std::string group;                   // label of this trace's rows (default: the trace's device)
 };
 

@@ -188,6 +188,7 @@ int cmd_validate(const Options& o, std::ostream& out) {
     v.engine = o.engine == kDefaultEngine ? "" : o.engine;
     v.soc_overrides = o.sets;
     v.model = o.model == kDefaultModel ? "" : o.model;
+    v.allow_unknown = o.allow_unknown;
     if (!trace.layers.empty()) {  // network rows name their own SoC and engine
       if (trace.soc.empty() && v.soc.empty()) throw ConfigError(fmt::format("{}: names no SoC; give --soc", o.trace_in));
       if (trace.engine.empty() && v.engine.empty())
@@ -352,6 +353,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   validate->add_option("--soc", o.soc, "SoC to simulate (default: the trace's)");
   validate->add_option("--engine", o.engine, "engine profile (default: the trace's)");
   validate->add_option("--model", o.model, "model (built-in, .onnx or .param) whose layers rows without shapes are matched to");
+  validate->add_flag("--allow-unknown", o.allow_unknown, "--model: its unmodelled operators as stand-ins");
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
   validate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
