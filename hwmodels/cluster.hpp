@@ -13,7 +13,7 @@ struct ClusterSpec {
   std::string name;                      // the key in cpu.clusters
   std::string kind;                      // big or little: which ncnn powersave setting selects it
   CoreSpec core;
-  double count = 1;                      // cores
+  double count = 0;                      // cores (required)
   double frequency = 0;                  // Hz at the operating point in use
   double voltage = 0;                     // V at that operating point (from operating_points when given)
   std::vector<std::pair<double, double>> operating_points;  // (Hz, V), ascending

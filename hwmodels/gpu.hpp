@@ -9,19 +9,21 @@
 
 namespace tilesim {
 
+// Members hold what the declarations (gpu.cpp) give: required ones start at 0 until a description
+// sets them.
 struct GpuSpec {
   std::string name;
   std::string architecture;             // adreno, mali-bifrost, mali-valhall, videocore, nvidia
-  double shader_cores = 1;              // Adreno SPs, Mali cores, NVIDIA SMs, VideoCore QPUs
+  double shader_cores = 0;              // Adreno SPs, Mali cores, NVIDIA SMs, VideoCore QPUs
   double fp32_flops_per_clock = 0;      // per shader core (2 per FMA lane)
   double fp16_flops_per_clock = 0;      // per shader core
   double frequency = 0;                 // Hz
-  double wave_size = 32;                // threads per wave / warp
-  double max_waves_per_core = 16;       // resident waves per shader core
-  double registers_per_core = 16384;    // 32-bit registers per shader core
-  double local_memory = 32768;          // bytes of workgroup-shared memory per core
-  double launch_overhead = 10e-6;       // seconds per kernel dispatch
-  double submit_overhead = 50e-6;       // seconds per command-buffer submission
+  double wave_size = 0;                 // threads per wave / warp
+  double max_waves_per_core = 0;        // resident waves per shader core
+  double registers_per_core = 0;        // 32-bit registers per shader core
+  double local_memory = 0;              // bytes of workgroup-shared memory per core
+  double launch_overhead = 0;           // seconds per kernel dispatch
+  double submit_overhead = 0;           // seconds per command-buffer submission
   bool unified_memory = true;           // shares DRAM with the CPU
   double energy_per_fp32_flop = 0;      // joules
   double energy_per_fp16_flop = 0;

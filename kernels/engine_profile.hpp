@@ -20,20 +20,20 @@ struct EngineProfile {
   // get_optimal_tile_mnk, threads over row tiles) | nhwc (XNNPACK's MR x NC tiles, 2-D over
   // pthreadpool) | nchw_blocked (nChw16c; oneDNN's channel-block x pixel-run chunks).
   std::string layout;
-  std::string precision_armv82;       // CPU: what "auto" computes in on ARMv8.2+ cores
-  std::string gpu_precision;          // GPU: what "auto" computes in
-  std::string partition;              // static (OpenMP schedule(static)) | tile2d (pthreadpool) | dynamic
+  std::string precision_armv82 = "fp32";  // CPU: what "auto" computes in on ARMv8.2+ cores
+  std::string gpu_precision = "fp16";     // GPU: what "auto" computes in
+  std::string partition = "static";  // static (OpenMP schedule(static)) | tile2d (pthreadpool) | dynamic
   double tiles_per_thread = 1;        // tile2d: engines cut N finer until each thread has this many tiles
   double barrier_overhead = 0;        // seconds: the barrier ending each parallel loop
   double wakeup_overhead = 0;         // seconds to wake the worker threads for a layer
-  double gemm_mr = 8, gemm_nr = 12;   // fp32 register micro-kernel: MR rows x NR columns of C
+  double gemm_mr = 8, gemm_nr = 8;    // fp32 register micro-kernel: MR rows x NR columns of C
   double gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
   bool im2col_workspace = true;       // B is packed (im2col) before the GEMM (false: indirect GEMM reads the input)
   bool winograd_output_in_gemm = false;  // the output transform runs inside the GEMM loop (ncnn)
   bool skip_padded_taps = false;      // direct convolutions skip kernel taps that fall in the padding (oneDNN)
-  double gemm_efficiency = 0.8;       // fraction of peak the GEMM inner loop reaches
-  double depthwise_efficiency = 0.5;  // direct depthwise loops: fewer MACs per load
-  double elementwise_efficiency = 0.5;
+  double gemm_efficiency = 0;         // fraction of peak the GEMM inner loop reaches (required)
+  double depthwise_efficiency = 0;    // direct depthwise loops: fewer MACs per load (required)
+  double elementwise_efficiency = 0;  // required
   double pack_fp32 = 4, pack_fp16 = 8;  // channels interleaved per element pack
   double gpu_local_size = 64;         // invocations per workgroup
   double gpu_channels_per_invocation = 4;  // output channels one invocation computes
