@@ -2,13 +2,19 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 namespace tilesim {
 
 void solve_max_min(std::vector<Flow*>& flows, double total_capacity, const std::vector<double>& group_caps) {
   constexpr double kNone = std::numeric_limits<double>::infinity();
   std::vector<bool> frozen(flows.size(), false);
-  for (Flow* f : flows) f->rate = 0;
+  for (Flow* f : flows) {
+    // A group without a cap entry would index past group_caps: a caller's bug, not a user's input.
+    if (f->group < 0 || static_cast<size_t>(f->group) >= group_caps.size())
+      throw std::logic_error("solve_max_min: a flow's group has no entry in group_caps");
+    f->rate = 0;
+  }
   double total_left = total_capacity;
   std::vector<double> group_left(group_caps.size());
   for (size_t g = 0; g < group_caps.size(); ++g) group_left[g] = group_caps[g] > 0 ? group_caps[g] : kNone;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/engine/bandwidth_sharing.hpp"
@@ -256,4 +257,10 @@ TEST_CASE("transfer_sets_driven_to_the_end_match_hand_times_and_more_bandwidth_n
     }
     prev = fin;
   }
+}
+
+TEST_CASE("max_min_refuses_a_flow_whose_group_has_no_cap_entry") {
+  Flow f{2, 0, 0};
+  std::vector<Flow*> flows{&f};
+  CHECK_THROWS_AS(solve_max_min(flows, 10, {0.0, 0.0}), std::logic_error);
 }
