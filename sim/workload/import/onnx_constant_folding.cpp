@@ -106,6 +106,42 @@ Shape Importer::flattened(const Shape& in) {
   return {outer, inner};
 }
 
+std::vector<int64_t> Importer::reduce_axes() {
+  return has_input(1) ? const_ints(1, "axes") : attr_ints("axes", {});
+}
+
+Shape Importer::concat_shape() {
+  const Shape& first = input(0).shape;
+  const int64_t axis = axis_in(attr_int("axis", 0), first.size());
+  Shape out = first;
+  out[size_t(axis)] = 0;
+  for (size_t i = 0; i < node_->inputs.size(); ++i) {
+    if (!has_input(i)) continue;
+    const Shape& s = input(i).shape;
+    if (s.size() != first.size()) fail("concatenates constants of different ranks");
+    for (size_t d = 0; d < out.size(); ++d)
+      if (int64_t(d) != axis && s[d] != first[d]) fail("concatenates constants of different shapes");
+    out[size_t(axis)] += s[size_t(axis)];
+  }
+  return out;
+}
+
+Shape Importer::gather_shape(const Shape& data, const Shape& indices) {
+  const int64_t axis = axis_in(attr_int("axis", 0), data.size());
+  Shape out(data.begin(), data.begin() + axis);
+  out.insert(out.end(), indices.begin(), indices.end());
+  out.insert(out.end(), data.begin() + axis + 1, data.end());
+  return out;
+}
+
+Shape Importer::expand_shape(const Shape& in) {
+  const auto dims = const_ints(1, "shape");
+  bool ok = false;
+  const Shape out = broadcast_shapes({in, Shape(dims.begin(), dims.end())}, ok);
+  if (!ok) fail("Expand to an incompatible shape");
+  return out;
+}
+
 Importer::SliceWindow Importer::slice_window(const Shape& in) {
   const auto [starts, ends, axes, steps] = slice_args();
   const size_t r = in.size();
@@ -174,41 +210,14 @@ bool Importer::fold_shapes_only(const std::string& t) {
   };
   const auto known = [&](size_t i) { return !has_input(i) || input(i).has_values; };
   if (t == "Reshape" && known(1)) return result(reshape_target(a.shape, const_ints(1, "shape")), a.elem_type);
-  if ((t == "Unsqueeze" || t == "Squeeze") && (opset() < 13 || known(1))) {
-    const std::vector<int64_t> axes =
-        opset() >= 13 ? (has_input(1) ? const_ints(1, "axes") : std::vector<int64_t>{}) : attr_ints("axes", {});
-    return result(squeeze_shape(a.shape, axes, t == "Unsqueeze"), a.elem_type);
-  }
+  if ((t == "Unsqueeze" || t == "Squeeze") && (opset() < 13 || known(1)))
+    return result(squeeze_shape(a.shape), a.elem_type);
   if (t == "Flatten") return result(flattened(a.shape), a.elem_type);
   if (t == "Transpose") return result(transposed(a.shape, transpose_perm(a.shape.size())), a.elem_type);
-  if (t == "Concat") {
-    const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
-    Shape out = a.shape;
-    out[size_t(axis)] = 0;
-    for (size_t i = 0; i < node_->inputs.size(); ++i) {
-      if (!has_input(i)) continue;
-      const Value& v = input(i);
-      if (v.shape.size() != out.size()) fail("concatenates constants of different ranks");
-      out[size_t(axis)] += v.shape[size_t(axis)];
-    }
-    return result(out, a.elem_type);
-  }
-  if (t == "Expand" && known(1)) {
-    const auto dims = const_ints(1, "shape");
-    bool ok = true;
-    const Shape out = broadcast_shapes({a.shape, Shape(dims.begin(), dims.end())}, ok);
-    if (!ok) fail("Expand to a shape the input does not broadcast to");
-    return result(out, a.elem_type);
-  }
+  if (t == "Concat") return result(concat_shape(), a.elem_type);
+  if (t == "Expand" && known(1)) return result(expand_shape(a.shape), a.elem_type);
   if (t == "Slice" && known(1) && known(2) && known(3) && known(4)) return result(slice_window(a.shape).out, a.elem_type);
-  if (t == "Gather") {
-    const Value& idx = input(1);
-    const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
-    Shape out(a.shape.begin(), a.shape.begin() + axis);
-    out.insert(out.end(), idx.shape.begin(), idx.shape.end());
-    out.insert(out.end(), a.shape.begin() + axis + 1, a.shape.end());
-    return result(out, a.elem_type);
-  }
+  if (t == "Gather") return result(gather_shape(a.shape, input(1).shape), a.elem_type);
   if (t == "Tile" && known(1)) {
     const auto repeats = const_ints(1, "repeats");
     if (repeats.size() != a.shape.size()) fail("Tile needs one repeat count per axis");
@@ -244,27 +253,15 @@ bool Importer::fold_values(const std::string& t) {
     set_constant(0, a.shape, to, v);
     return true;
   }
-  if (t == "Unsqueeze" || t == "Squeeze") {
-    std::vector<int64_t> axes = opset() >= 13 ? (has_input(1) ? const_ints(1, "axes") : std::vector<int64_t>{})
-                                              : attr_ints("axes", {});
-    return same(squeeze_shape(a.shape, axes, t == "Unsqueeze")), true;
-  }
+  if (t == "Unsqueeze" || t == "Squeeze") return same(squeeze_shape(a.shape)), true;
   if (t == "Reshape") return same(reshape_target(a.shape, const_ints(1, "shape"))), true;
   if (t == "Flatten") return same(flattened(a.shape)), true;
   if (t == "Concat") {
+    const Shape out = concat_shape();
     const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
-    Shape out = a.shape;
-    out[size_t(axis)] = 0;
     std::vector<Value*> parts;
-    for (size_t i = 0; i < node_->inputs.size(); ++i) {
-      if (!has_input(i)) continue;
-      Value& v = input(i);
-      if (v.shape.size() != a.shape.size()) fail("concatenates constants of different ranks");
-      for (size_t d = 0; d < out.size(); ++d)
-        if (int64_t(d) != axis && v.shape[d] != a.shape[d]) fail("concatenates constants of different shapes");
-      out[size_t(axis)] += v.shape[size_t(axis)];
-      parts.push_back(&v);
-    }
+    for (size_t i = 0; i < node_->inputs.size(); ++i)
+      if (has_input(i)) parts.push_back(&input(i));
     int64_t outer = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= out[size_t(d)];
     Vals v;
@@ -279,9 +276,7 @@ bool Importer::fold_values(const std::string& t) {
   if (t == "Gather") {
     Value& idx = input(1);
     const int64_t axis = axis_in(attr_int("axis", 0), a.shape.size());
-    Shape out(a.shape.begin(), a.shape.begin() + axis);
-    out.insert(out.end(), idx.shape.begin(), idx.shape.end());
-    out.insert(out.end(), a.shape.begin() + axis + 1, a.shape.end());
+    const Shape out = gather_shape(a.shape, idx.shape);
     if (count(out) < 0 || count(out) > onnx_ir::kMaxConstantValues) return set_constant(0, out, et, std::nullopt), true;
     int64_t outer = 1, inner = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= a.shape[size_t(d)];
@@ -355,10 +350,7 @@ bool Importer::fold_values(const std::string& t) {
     return true;
   }
   if (t == "Expand") {
-    const auto dims = const_ints(1, "shape");
-    bool ok = false;
-    const Shape out = broadcast_shapes({a.shape, Shape(dims.begin(), dims.end())}, ok);
-    if (!ok) fail("Expand to an incompatible shape");
+    const Shape out = expand_shape(a.shape);
     const int64_t n = count(out);
     if (n < 0) fail("Expand to a negative or huge shape");
     std::optional<Vals> v;
@@ -370,8 +362,7 @@ bool Importer::fold_values(const std::string& t) {
     return true;
   }
   if (t.rfind("Reduce", 0) == 0) {
-    std::vector<int64_t> axes = attr_ints("axes", {});
-    if (has_input(1)) axes = const_ints(1, "axes");
+    const std::vector<int64_t> axes = reduce_axes();
     const bool keep = attr_int("keepdims", 1) != 0;
     const size_t r = a.shape.size();
     std::vector<bool> red(r, axes.empty());

@@ -117,6 +117,10 @@ class Importer {
   void fold_shape();
   void fold();
   bool fold_shapes_only(const std::string& op_type);  // values not kept: shapes from the rule
+  std::vector<int64_t> reduce_axes();                  // a reduction's axes: attribute, or input 1
+  Shape concat_shape();                                // Concat of the node's constant inputs
+  Shape gather_shape(const Shape& data, const Shape& indices);
+  Shape expand_shape(const Shape& in);                 // Expand of `in` to the node's shape input
   std::vector<int64_t> transpose_perm(size_t rank);    // the node's perm, checked, axes normalised
   static Shape transposed(const Shape& in, const std::vector<int64_t>& perm);
   Shape flattened(const Shape& in);                    // Flatten at the node's axis
@@ -134,7 +138,8 @@ class Importer {
   void matmul();
 
   // ---- onnx_shape_operators.cpp ----
-  Shape squeeze_shape(const Shape& in, const std::vector<int64_t>& axes, bool unsqueeze) const;
+  // Squeeze or Unsqueeze of `in` by the node's axes (an attribute before opset 13, an input since).
+  Shape squeeze_shape(const Shape& in);
   Shape reshape_target(const Shape& in, const std::vector<int64_t>& target) const;
   // Slice's starts, ends, axes (every axis in order when not given) and steps (empty: all 1): from
   // attributes before opset 10, from constant inputs since.

@@ -86,8 +86,7 @@ void Importer::map_activation_op() {
   if (auto r = reductions.find(t); r != reductions.end()) {
     Operator op = new_op(r->second);
     op.inputs = {activation(0)};
-    op.attrs.axes = attr_ints("axes", {});
-    if (has_input(1)) op.attrs.axes = const_ints(1, "axes");
+    op.attrs.axes = reduce_axes();
     op.attrs.keepdims = attr_int("keepdims", 1) != 0;
     if (op.attrs.axes.empty() && attr_int("noop_with_empty_axes", 0)) op.type = OpType::Identity;
     emit(std::move(op));
@@ -182,9 +181,7 @@ void Importer::map_activation_op() {
     if (t == "Reshape") {
       op.attrs.target_shape = reshape_target(x, opset() >= 5 ? const_ints(1, "shape") : attr_ints("shape", {}));
     } else {
-      std::vector<int64_t> axes = opset() >= 13 ? (has_input(1) ? const_ints(1, "axes") : std::vector<int64_t>{})
-                                                : attr_ints("axes", {});
-      op.attrs.target_shape = squeeze_shape(x, axes, t == "Unsqueeze");
+      op.attrs.target_shape = squeeze_shape(x);
     }
     emit(std::move(op));
     return;

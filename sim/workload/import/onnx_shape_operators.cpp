@@ -8,8 +8,10 @@
 
 namespace tilesim::onnx_import {
 
-Shape Importer::squeeze_shape(const Shape& in, const std::vector<int64_t>& axes, bool unsqueeze) const {
-  if (unsqueeze) {
+Shape Importer::squeeze_shape(const Shape& in) {
+  const std::vector<int64_t> axes =
+      opset() >= 13 ? (has_input(1) ? const_ints(1, "axes") : std::vector<int64_t>{}) : attr_ints("axes", {});
+  if (node_->op_type == "Unsqueeze") {
     const size_t r = in.size() + axes.size();
     std::vector<bool> inserted(r, false);
     for (int64_t ax : axes) {
