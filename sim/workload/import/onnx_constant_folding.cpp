@@ -23,20 +23,6 @@ std::vector<int64_t> strides_of(const Shape& s) {
 
 using Vals = std::vector<double>;
 
-Shape broadcast_shapes(const std::vector<Shape>& shapes, bool& ok) {
-  size_t rank = 0;
-  for (const auto& s : shapes) rank = std::max(rank, s.size());
-  Shape out(rank, 1);
-  ok = true;
-  for (const auto& s : shapes)
-    for (size_t i = 0; i < s.size(); ++i) {
-      int64_t& o = out[rank - s.size() + i];
-      if (s[i] == o || s[i] == 1) continue;
-      if (o == 1) o = s[i];
-      else ok = false;
-    }
-  return out;
-}
 int64_t broadcast_index(int64_t flat, const Shape& out, const Shape& in) {
   int64_t idx = 0, stride = 1;
   for (size_t k = 0; k < in.size(); ++k) {
@@ -51,6 +37,21 @@ int64_t broadcast_index(int64_t flat, const Shape& out, const Shape& in) {
 }
 
 }  // namespace
+
+Shape broadcast_shapes(const std::vector<Shape>& shapes, bool& ok) {
+  size_t rank = 0;
+  for (const auto& s : shapes) rank = std::max(rank, s.size());
+  Shape out(rank, 1);
+  ok = true;
+  for (const auto& s : shapes)
+    for (size_t i = 0; i < s.size(); ++i) {
+      int64_t& o = out[rank - s.size() + i];
+      if (s[i] == o || s[i] == 1) continue;
+      if (o == 1) o = s[i];
+      else ok = false;
+    }
+  return out;
+}
 
 // ---- constant folding ----------------------------------------------------------------------
 

@@ -54,6 +54,9 @@ inline DataType dtype_of(int32_t t) {
   return DataType::fp32;
 }
 
+// ONNX's multidirectional (numpy) broadcast of `shapes`; `ok` false where they do not broadcast.
+Shape broadcast_shapes(const std::vector<Shape>& shapes, bool& ok);
+
 // Elements of `s`; -1 where it has a negative dimension or too many.
 inline int64_t count(const Shape& s) {
   auto n = checked_elements(s);

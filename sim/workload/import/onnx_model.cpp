@@ -184,18 +184,12 @@ void Importer::unmodelled(const std::string& why) {
         std::none_of(it->second->dims.begin(), it->second->dims.end(), [](int64_t d) { return d < 0; })) {
       op.attrs.output_shapes.emplace_back(it->second->dims.begin(), it->second->dims.end());
     } else if (kElementwise.count(node_->op_type) && node_->outputs.size() == 1) {
-      Shape out;
-      for (size_t i = 0; i < node_->inputs.size(); ++i) {
-        if (!has_input(i)) continue;
-        const Shape& s = input_shape(i);
-        if (s.size() > out.size()) out.insert(out.begin(), s.size() - out.size(), 1);
-        for (size_t k = 0; k < s.size(); ++k) {
-          int64_t& d = out[out.size() - s.size() + k];
-          if (s[k] != 1 && d != 1 && s[k] != d) fail(fmt::format("{}; and its operands do not broadcast", why));
-          if (d == 1) d = s[k];
-        }
-      }
-      op.attrs.output_shapes.push_back(out);
+      std::vector<Shape> shapes;
+      for (size_t i = 0; i < node_->inputs.size(); ++i)
+        if (has_input(i)) shapes.push_back(input_shape(i));
+      bool ok = false;
+      op.attrs.output_shapes.push_back(broadcast_shapes(shapes, ok));
+      if (!ok) fail(fmt::format("{}; and its operands do not broadcast", why));
     } else {
       fail(fmt::format("{}; and ONNX shape inference gives no shape for its output '{}'", why, o));
     }
