@@ -65,10 +65,11 @@ void proportional_tiles(const LoweringContext& c, Phase& phase, int64_t flops, i
   for (int64_t i = 0; i < n; ++i) {
     WorkItem w;
     w.flops = share(flops, i, i + 1, n);
-    for (TensorId t : c.op.inputs) w.accesses.push_back(slice(t, i, false));
-    for (TensorId t : c.op.outputs) w.accesses.push_back(slice(t, i, true));
-    w.accesses.erase(std::remove_if(w.accesses.begin(), w.accesses.end(), [](const DataAccess& a) { return a.region.empty(); }),
-                     w.accesses.end());
+    auto touch = [&](TensorId t, bool write) {  // a tensor too small to reach this tile is not touched
+      if (DataAccess a = slice(t, i, write); !a.region.empty()) w.accesses.push_back(a);
+    };
+    for (TensorId t : c.op.inputs) touch(t, false);
+    for (TensorId t : c.op.outputs) touch(t, true);
     phase.items.push_back(std::move(w));
   }
   phase.launched_tiles += n;
