@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
+#include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/engine/cpu_simulator.hpp"
@@ -93,8 +94,9 @@ std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasure
     for (const auto& o : r->soc_overrides) key += "|" + o;
     if (!socs.count(key)) socs.emplace(key, load_soc(r->soc, r->soc_overrides));
   }
-  std::vector<Network> networks;
-  for (const auto* r : rows) networks.push_back(measured_network(*r));
+  const MeasuredNetworks networks(rows);
+  // A calibration fits on every row it was given, or says why it cannot.
+  if (!networks.failures().empty()) throw ConfigError(networks.failures().front());
   // Median of log(simulated / measured) at scale k; it falls as k rises (faster kernels).
   auto median_log_ratio = [&](double k) {
     EngineProfile e = base;
@@ -104,7 +106,7 @@ std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasure
       const NetworkMeasurement& m = *rows[i];
       std::string key = m.soc;
       for (const auto& o : m.soc_overrides) key += "|" + o;
-      const Network& net = networks.at(i);
+      const Network& net = *networks.of(m);
       double ms = 0;
       if (m.device == "gpu") {
         ms = simulate_gpu(net, socs.at(key), e, GpuRunOptions{m.precision.empty() ? "auto" : m.precision, false, 1})

@@ -70,9 +70,24 @@ std::string model_key(const NetworkMeasurement& m) {
 
 }  // namespace
 
-Network measured_network(const NetworkMeasurement& m) {
-  return load_model(m.model_file.empty() ? m.model : m.model_file,
-                    m.input.empty() ? std::nullopt : std::optional<Shape>(m.input));
+MeasuredNetworks::MeasuredNetworks(const std::vector<const NetworkMeasurement*>& rows) {
+  std::set<std::string> unbuildable;
+  for (const NetworkMeasurement* m : rows) {
+    const std::string key = model_key(*m);
+    if (built_.count(key) || unbuildable.count(key)) continue;
+    const std::string& model = m->model_file.empty() ? m->model : m->model_file;
+    try {
+      built_.emplace(key, load_model(model, m->input.empty() ? std::nullopt : std::optional<Shape>(m->input)));
+    } catch (const std::runtime_error& e) {  // a malformed model file (ConfigError) or graph (GraphError)
+      unbuildable.insert(key);
+      failures_.push_back(fmt::format("{}: {}", model, e.what()));
+    }
+  }
+}
+
+const Network* MeasuredNetworks::of(const NetworkMeasurement& m) const {
+  const auto it = built_.find(model_key(m));
+  return it == built_.end() ? nullptr : &it->second;
 }
 
 double compared_time_ms(const TimeStats& t) {
@@ -216,35 +231,25 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
   }
   std::vector<ValidationRow> out(rows.size());
   std::vector<uint8_t> ok(rows.size(), 0);  // not vector<bool>: written from parallel tasks
-  // Each network built once (a .param or .onnx file is parsed once for all its rows); one that
-  // cannot be built leaves its rows out with the reason.
-  std::map<std::string, Network> networks;
-  std::set<std::string> unbuildable;
-  for (const auto& m : rows) {
-    const std::string key = model_key(m);
-    if (networks.count(key) || unbuildable.count(key)) continue;
-    try {
-      networks.emplace(key, measured_network(m));
-    } catch (const std::runtime_error& e) {  // a malformed model file (ConfigError) or graph (GraphError)
-      unbuildable.insert(key);
-      notes.push_back(fmt::format("{}: rows of it left out: {}", m.model_file.empty() ? m.model : m.model_file, e.what()));
-    }
-  }
+  std::vector<const NetworkMeasurement*> row_ptrs;
+  for (const auto& m : rows) row_ptrs.push_back(&m);
+  const MeasuredNetworks networks(row_ptrs);
+  for (const auto& f : networks.failures()) notes.push_back(f + "; its rows left out");
   std::mutex mu;
   Progress progress("simulating measured networks", rows.size());
   tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
     const NetworkMeasurement& m = rows[i];
     const Progress::Tick tick{progress};
-    if (!networks.count(model_key(m))) return;
+    const Network* net = networks.of(m);
+    if (!net) return;
     std::string key = m.soc;
     for (const auto& s : m.soc_overrides) key += "|" + s;
     const SocSpec& soc = socs.at(key);
     const EngineProfile& engine = engines.at(m.engine);
     try {
-      const Network& net = networks.at(model_key(m));
-      const RunResult r = simulate(net, soc, engine, m.device, static_cast<int>(std::max<int64_t>(1, m.threads)),
+      const RunResult r = simulate(*net, soc, engine, m.device, static_cast<int>(std::max<int64_t>(1, m.threads)),
                                    m.cores, m.precision.empty() ? "auto" : m.precision);
-      const Network fused = fuse(net, engine.fusion());
+      const Network fused = fuse(*net, engine.fusion());
       const int64_t elem = r.precision == "fp16" ? 2 : r.precision == "int8" ? 1 : 4;
       double flops = 0, bytes = 0;
       for (size_t k = 0; k < fused.op_count(); ++k) {

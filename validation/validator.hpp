@@ -2,6 +2,7 @@
 // Simulated against measured: each measured row (a layer timed on its own, or a whole network)
 // simulated under the same conditions, with the baselines on the same rows, and the metrics per
 // device and overall.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,9 +54,20 @@ struct LayerValidationOptions {
 std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValidationOptions& options,
                                            std::vector<std::string>& notes);
 
-// The network a whole-network row measured: its model file where it names one, else the
-// built-in model, at the row's input.
-Network measured_network(const NetworkMeasurement& m);
+// The networks whole-network rows measured (a row's model file where it names one, else its
+// built-in model, at the row's input), each distinct one built once: a .param or .onnx file is
+// parsed once for all its rows.
+class MeasuredNetworks {
+ public:
+  explicit MeasuredNetworks(const std::vector<const NetworkMeasurement*>& rows);
+  const Network* of(const NetworkMeasurement& m) const;  // null where it could not be built
+  // "model: why" for each network that could not be built (a malformed file, an unknown model).
+  const std::vector<std::string>& failures() const { return failures_; }
+
+ private:
+  std::map<std::string, Network> built_;
+  std::vector<std::string> failures_;
+};
 
 // Whole-network rows, simulated in parallel.
 std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasurement>& rows,
