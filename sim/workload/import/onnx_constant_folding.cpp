@@ -53,6 +53,14 @@ Shape broadcast_shapes(const std::vector<Shape>& shapes, bool& ok) {
   return out;
 }
 
+bool is_elementwise(const std::string& op_type) {
+  static const std::set<std::string> kElementwise = {
+      "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Max", "Min", "Where", "Equal", "Less", "LessOrEqual", "Greater",
+      "GreaterOrEqual", "And", "Or", "Xor", "Not", "BitShift", "Sigmoid", "Exp", "Log", "Sqrt", "Neg", "Abs", "Relu",
+      "Clip", "Floor", "Ceil", "Round", "Sign", "Tanh", "IsNaN", "IsInf"};
+  return kElementwise.count(op_type) > 0;
+}
+
 // ---- constant folding ----------------------------------------------------------------------
 
 void Importer::fold_constant() {
@@ -199,10 +207,8 @@ void Importer::fold() {
 // The shape of a node on constants some of whose values are not kept (big anchor grids, weights):
 // the reshape, concat and broadcast rules need shapes only. False where the rule needs values.
 bool Importer::fold_shapes_only(const std::string& t) {
-  static const std::set<std::string> kElementwise = {
-      "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where", "Equal", "Less", "Greater", "And", "Or",
-      "Sigmoid", "Exp", "Log", "Sqrt", "Neg", "Abs", "Relu", "Clip", "Floor", "Ceil", "Round", "Not", "Tanh"};
-  static const std::set<std::string> kBoolean = {"Equal", "Less", "Greater", "And", "Or", "Not"};
+  static const std::set<std::string> kBoolean = {"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
+                                                 "And", "Or", "Xor", "Not", "IsNaN", "IsInf"};
   Value& a = input(0);
   auto result = [&](Shape s, int32_t et) {
     if (count(s) < 0) fail("a constant of a negative or huge shape");
@@ -229,7 +235,7 @@ bool Importer::fold_shapes_only(const std::string& t) {
     }
     return result(out, a.elem_type);
   }
-  if (kElementwise.count(t)) {
+  if (is_elementwise(t)) {
     std::vector<Shape> shapes;
     for (size_t i = 0; i < node_->inputs.size(); ++i)
       if (has_input(i) && !(t == "Clip" && i > 0)) shapes.push_back(input(i).shape);

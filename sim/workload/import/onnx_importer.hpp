@@ -56,6 +56,9 @@ inline DataType dtype_of(int32_t t) {
 
 // ONNX's multidirectional (numpy) broadcast of `shapes`; `ok` false where they do not broadcast.
 Shape broadcast_shapes(const std::vector<Shape>& shapes, bool& ok);
+// ONNX operators whose output takes the broadcast of their inputs' shapes (arithmetic, comparison,
+// logic and unary elementwise operators).
+bool is_elementwise(const std::string& op_type);
 
 // Elements of `s`; -1 where it has a negative dimension or too many.
 inline int64_t count(const Shape& s) {

@@ -173,9 +173,6 @@ void Importer::unmodelled(const std::string& why) {
   if (op.inputs.empty()) fail(why);
   // Elementwise operators (comparisons, logic) whose output ONNX leaves unshaped take the
   // broadcast of their inputs' shapes, as the ONNX specification defines it.
-  static const std::set<std::string> kElementwise = {"Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal",
-                                                     "And", "Or", "Xor", "Not", "Where", "Floor", "Ceil", "Round",
-                                                     "Sign", "IsNaN", "IsInf", "Mod", "BitShift"};
   std::vector<std::string> names;
   for (const auto& o : node_->outputs) {
     if (o.empty()) continue;
@@ -183,7 +180,7 @@ void Importer::unmodelled(const std::string& why) {
     if (it != onnx_shapes_.end() && it->second->has_shape &&
         std::none_of(it->second->dims.begin(), it->second->dims.end(), [](int64_t d) { return d < 0; })) {
       op.attrs.output_shapes.emplace_back(it->second->dims.begin(), it->second->dims.end());
-    } else if (kElementwise.count(node_->op_type) && node_->outputs.size() == 1) {
+    } else if (is_elementwise(node_->op_type) && node_->outputs.size() == 1) {
       std::vector<Shape> shapes;
       for (size_t i = 0; i < node_->inputs.size(); ++i)
         if (has_input(i)) shapes.push_back(input_shape(i));
