@@ -6,55 +6,60 @@
 
 namespace tilesim {
 
-void solve_max_min(std::vector<Flow*>& flows, double total_capacity, const std::vector<double>& group_caps) {
+Flow& Flow::through(int limit) {
+  if (limit_count == kMaxLimits) throw std::logic_error("Flow::through: more shared limits than Flow::kMaxLimits");
+  limits[static_cast<size_t>(limit_count++)] = limit;
+  return *this;
+}
+
+void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits) {
   constexpr double kNone = std::numeric_limits<double>::infinity();
   std::vector<bool> frozen(flows.size(), false);
   for (Flow* f : flows) {
-    // A group without a cap entry would index past group_caps: a caller's bug, not a user's input.
-    if (f->group < 0 || static_cast<size_t>(f->group) >= group_caps.size())
-      throw std::logic_error("solve_max_min: a flow's group has no entry in group_caps");
+    // A limit index past the list is a caller's bug, not a user's input.
+    for (int k = 0; k < f->limit_count; ++k)
+      if (f->limits[static_cast<size_t>(k)] < 0 || static_cast<size_t>(f->limits[static_cast<size_t>(k)]) >= limits.size())
+        throw std::logic_error("solve_max_min: a flow passes through a limit that is not in the list");
     f->rate = 0;
   }
-  double total_left = total_capacity;
-  std::vector<double> group_left(group_caps.size());
-  for (size_t g = 0; g < group_caps.size(); ++g) group_left[g] = group_caps[g] > 0 ? group_caps[g] : kNone;
+  std::vector<double> left(limits.size());
+  for (size_t l = 0; l < limits.size(); ++l) left[l] = limits[l] > 0 ? limits[l] : kNone;
   size_t unfrozen = flows.size();
+  std::vector<int> crossing(limits.size());
   while (unfrozen > 0) {
     // The smallest equal increment any limit allows.
-    std::vector<int> per_group(group_caps.size(), 0);
+    std::fill(crossing.begin(), crossing.end(), 0);
     for (size_t i = 0; i < flows.size(); ++i)
-      if (!frozen[i]) ++per_group[static_cast<size_t>(flows[i]->group)];
-    double step = total_left / static_cast<double>(unfrozen);
-    for (size_t g = 0; g < group_caps.size(); ++g)
-      if (per_group[g] > 0) step = std::min(step, group_left[g] / per_group[g]);
+      if (!frozen[i])
+        for (int k = 0; k < flows[i]->limit_count; ++k) ++crossing[static_cast<size_t>(flows[i]->limits[static_cast<size_t>(k)])];
+    double step = kNone;
+    for (size_t l = 0; l < limits.size(); ++l)
+      if (crossing[l] > 0) step = std::min(step, left[l] / crossing[l]);
     for (size_t i = 0; i < flows.size(); ++i)
       if (!frozen[i] && flows[i]->cap > 0) step = std::min(step, flows[i]->cap - flows[i]->rate);
+    if (step == kNone) throw std::logic_error("solve_max_min: a flow with no limit at all would take infinite bandwidth");
     step = std::max(step, 0.0);
     for (size_t i = 0; i < flows.size(); ++i)
       if (!frozen[i]) {
         flows[i]->rate += step;
-        group_left[static_cast<size_t>(flows[i]->group)] -= step;
-        total_left -= step;
+        for (int k = 0; k < flows[i]->limit_count; ++k) left[static_cast<size_t>(flows[i]->limits[static_cast<size_t>(k)])] -= step;
       }
     // Freeze every flow a binding limit holds.
     constexpr double kEps = 1e-9;
-    const bool total_bound = total_left <= kEps * total_capacity;
     for (size_t i = 0; i < flows.size(); ++i) {
       if (frozen[i]) continue;
-      const auto g = static_cast<size_t>(flows[i]->group);
-      const bool own = flows[i]->cap > 0 && flows[i]->rate >= flows[i]->cap * (1 - kEps);
-      const bool group = group_caps[g] > 0 && group_left[g] <= kEps * group_caps[g];
-      if (total_bound || own || group) {
+      bool bound = flows[i]->cap > 0 && flows[i]->rate >= flows[i]->cap * (1 - kEps);
+      for (int k = 0; k < flows[i]->limit_count && !bound; ++k) {
+        const auto l = static_cast<size_t>(flows[i]->limits[static_cast<size_t>(k)]);
+        bound = limits[l] > 0 && left[l] <= kEps * limits[l];
+      }
+      if (bound) {
         frozen[i] = true;
         --unfrozen;
       }
     }
   }
 }
-
-}  // namespace tilesim
-
-namespace tilesim {
 
 void TransferSet::advance(double now) {
   const double dt = now - last_;
@@ -85,7 +90,7 @@ std::vector<TransferSet::Completion> TransferSet::next_completions(double now, d
   std::vector<Flow*> flows;
   for (Transfer& t : transfers_)
     if (t.active) flows.push_back(&t.flow);
-  solve_max_min(flows, capacity_, group_caps_);
+  solve_max_min(flows, limits_);
   std::vector<Completion> out;
   double total = 0;
   for (size_t i = 0; i < transfers_.size(); ++i) {

@@ -1,7 +1,9 @@
 #pragma once
 // DRAM bandwidth shared by every transfer active at a moment, as SimGrid's fluid model shares a
-// link: max-min fairness under nested limits (each flow's own cap, its cluster's, the memory's),
-// re-solved whenever a transfer starts or ends.
+// link (lmm): max-min fairness under a list of limits each flow passes through (its client's own
+// cap, its cluster's or GPU's port, the memory's total), re-solved whenever a transfer starts or
+// ends.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -9,26 +11,26 @@
 namespace tilesim {
 
 struct Flow {
-  int group = 0;        // the cluster (or the GPU) the flow comes from
-  double cap = 0;       // bytes/s one core or workgroup can sustain on its own (0 = no limit)
-  double rate = 0;      // bytes/s, set by solve()
+  static constexpr int kMaxLimits = 4;
+  double cap = 0;                        // bytes/s the client (a core, a workgroup) sustains alone (0 = no limit)
+  std::array<int, kMaxLimits> limits{};  // indices of the shared limits it passes through
+  int limit_count = 0;
+  double rate = 0;                       // bytes/s, set by solve_max_min()
+
+  // Adds a shared limit this flow passes through; throws std::logic_error beyond kMaxLimits.
+  Flow& through(int limit);
 };
 
 // Water-filling: raise every unfrozen flow's rate together until a limit binds, freeze the flows
-// it binds, repeat. `group_caps[g]` limits group g's flows together (0 = no limit).
-void solve_max_min(std::vector<Flow*>& flows, double total_capacity, const std::vector<double>& group_caps);
-
-}  // namespace tilesim
-
-namespace tilesim {
+// it binds, repeat. `limits[i]` is shared limit i's capacity in bytes/s (0 = no limit).
+void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits);
 
 // The DRAM transfers in flight, one at most per owner (a core, a GPU workgroup slot). Each start
 // or end re-divides the bandwidth; the caller schedules each active transfer's completion at the
 // time next_completions() reports, and ignores completions whose version has since changed.
 class TransferSet {
  public:
-  TransferSet(size_t owners, double capacity, std::vector<double> group_caps)
-      : transfers_(owners), capacity_(capacity), group_caps_(std::move(group_caps)) {}
+  TransferSet(size_t owners, std::vector<double> limits) : transfers_(owners), limits_(std::move(limits)) {}
 
   struct Completion {
     int owner;
@@ -52,8 +54,7 @@ class TransferSet {
   void advance(double now);
 
   std::vector<Transfer> transfers_;
-  double capacity_;
-  std::vector<double> group_caps_;
+  std::vector<double> limits_;
   double last_ = 0;
 };
 

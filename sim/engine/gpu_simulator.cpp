@@ -8,10 +8,9 @@
 #include "hwmodels/config_error.hpp"
 #include "kernels/lowering.hpp"
 #include "sim/engine/bandwidth_sharing.hpp"
-#include "sim/engine/block_cache.hpp"
-#include "sim/engine/canonical_blocks.hpp"
 #include "sim/engine/layer_accounting.hpp"
-#include "sim/engine/work_events.hpp"
+#include "sim/engine/memory_hierarchy.hpp"
+#include "sim/engine/work_pool.hpp"
 #include "sim/engine/timeline.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/memory_planner.hpp"
@@ -32,142 +31,89 @@ int64_t resident_workgroups(const GpuSpec& gpu, int64_t local_size, int64_t regi
 
 namespace {
 
-struct Slot {
-  int core = 0;
-  int64_t item = -1;
-  double start = 0, compute = 0, on_chip = 0, energy = 0;
-  int64_t dram = 0;
-};
+// DRAM limits of a GPU run: the memory's total.
+constexpr int kMemoryLimit = 0;
 
-
-class GpuSimulation {
+// The workgroup slots of the shader cores (cores x resident workgroups), as executors of work
+// items: slot s runs on core s mod cores, and the resident workgroups of a core share its ALUs
+// and its bandwidth to the caches.
+class ShaderSlots final : public Executor {
  public:
-  GpuSimulation(const SocSpec& soc, bool record)
-      : soc_(soc), gpu_(*soc.gpu),
-        l2_(gpu_.l2 ? gpu_.l2->size : gpu_.l1.size), slc_(soc.memory.system_cache ? soc.memory.system_cache->size : 0) {
-    if (record) {
-      timeline_ = std::make_shared<Timeline>();
-      for (int c = 0; c < static_cast<int>(gpu_.shader_cores); ++c)
-        timeline_->tracks.push_back(fmt::format("gpu core {} ({})", c, gpu_.name));
-    }
-  }
+  ShaderSlots(const SocSpec& soc, MemoryPath path) : soc_(soc), gpu_(*soc.gpu), path_(std::move(path)) {}
 
-  std::shared_ptr<Timeline> timeline() const { return timeline_; }
-  uint64_t events() const { return events_.pushed(); }
-
-  // A dispatch: launch overhead, then workgroups over the slots, waves as slots free up.
-  double run_dispatch(const KernelPlan& plan, const Phase& phase, double origin, int layer, LayerResult& r,
-                      double& busy, double& compute) {
-    const int64_t resident =
-        resident_workgroups(gpu_, phase.local_size, phase.registers_per_invocation, phase.local_memory_bytes);
-    const auto cores = static_cast<int64_t>(gpu_.shader_cores);
-    slots_.assign(static_cast<size_t>(cores * resident), Slot{});
-    for (size_t s = 0; s < slots_.size(); ++s) slots_[s].core = static_cast<int>(static_cast<int64_t>(s) % cores);
+  // Slots for a dispatch whose workgroups a core holds `resident` at a time.
+  int occupy(int64_t resident) {
     resident_ = resident;
-    origin_ = origin;
-    layer_ = layer;
-    transfers_ = TransferSet(slots_.size(), soc_.memory.achievable_bandwidth(), {0.0});
-    const double start = gpu_.launch_overhead;
-    int64_t next = 0;
-    const auto n = static_cast<int64_t>(phase.items.size());
-    for (size_t s = 0; s < slots_.size(); ++s) events_.push(start, 0, WorkEvent{WorkEvent::next_item, static_cast<int>(s), 0});
-    double end = start;
-    while (!events_.empty()) {
-      const auto e = events_.pop();
-      Slot& slot = slots_[static_cast<size_t>(e.payload.owner)];
-      switch (e.payload.kind) {
-        case WorkEvent::next_item:
-          end = std::max(end, e.time);
-          if (next < n) start_item(plan, phase, e.payload.owner, next++, e.time);
-          break;
-        case WorkEvent::transfer_done:
-          if (!transfers_.complete(e.payload.owner, e.payload.version, e.time)) break;
-          reschedule_transfers(transfers_, events_, e.time, timeline_.get(), origin_);
-          finish(e.payload.owner, e.time);
-          break;
-        case WorkEvent::item_done:
-          busy += (e.time - slot.start) / static_cast<double>(slots_.size());
-          compute += std::min(slot.compute, e.time - slot.start) / static_cast<double>(slots_.size());
-          r.energy_j += slot.energy;
-          r.dram_bytes += slot.dram;
-          if (timeline_)
-            timeline_->slices.push_back(TimelineSlice{slot.core, origin_ + slot.start, origin_ + e.time, layer_,
-                                                      phase.name, phase.items[static_cast<size_t>(slot.item)].flops,
-                                                      slot.dram});
-          events_.push(e.time, 0, WorkEvent{WorkEvent::next_item, e.payload.owner, 0});
-          end = std::max(end, e.time);
-          break;
-      }
-    }
-    return end;
+    return static_cast<int>(static_cast<int64_t>(gpu_.shader_cores) * resident);
   }
 
- private:
-  void start_item(const KernelPlan& plan, const Phase& phase, int s, int64_t item, double now) {
-    Slot& slot = slots_[static_cast<size_t>(s)];
-    const WorkItem& work = phase.items[static_cast<size_t>(item)];
+  ItemCost cost(int, const KernelPlan& plan, const Phase& phase, const WorkItem& work) override {
     const double f = gpu_.frequency;
-    int64_t l1 = 0, l2 = 0, slc = 0, dram = 0;
-    const int64_t elem = bytes_per_element(plan.precision);
-    for (const DataAccess& a : work.accesses)
-      for_each_block(a, elem, [&](const BlockKey& key, int64_t bytes) {
-        l1 += bytes;
-        const BlockCache::Outcome o = l2_.access(key, bytes, a.write);
-        if (!soc_.memory.system_cache) dram += o.written_back;
-        if (o.hit || a.write) {
-          l2 += bytes;
-          return;
-        }
-        if (soc_.memory.system_cache) {
-          const BlockCache::Outcome so = slc_.access(key, bytes, false);
-          dram += so.written_back;
-          if (so.hit) {
-            slc += bytes;
-            return;
-          }
-        }
-        dram += bytes;
-      });
-    // The resident workgroups of a core share its ALUs and its bandwidth to the cache.
+    const Traffic t = MemoryHierarchy::access(path_, work, bytes_per_element(plan.precision));
     const double share = 1.0 / static_cast<double>(resident_);
     const double per_clock = plan.precision == DataType::fp16 ? gpu_.fp16_flops_per_clock : gpu_.fp32_flops_per_clock;
-    slot.item = item;
-    slot.start = now;
-    slot.compute = work.flops / (per_clock * f * phase.efficiency * share);
-    slot.on_chip = l1 / (gpu_.l1.bandwidth * f * share);
-    if (gpu_.l2) slot.on_chip += l2 / (gpu_.l2->bandwidth * f * share);
-    if (soc_.memory.system_cache) slot.on_chip += slc / (soc_.memory.system_cache->bandwidth * f * share);
-    slot.dram = dram;
     const double per_flop = plan.precision == DataType::fp16 ? gpu_.energy_per_fp16_flop : gpu_.energy_per_fp32_flop;
-    slot.energy = work.flops * per_flop + l1 * gpu_.l1.energy_per_byte + (gpu_.l2 ? l2 * gpu_.l2->energy_per_byte : 0) +
-                  dram * soc_.memory.energy_per_byte;
-    if (soc_.memory.system_cache) slot.energy += slc * soc_.memory.system_cache->energy_per_byte;
-    if (dram == 0) {
-      finish(s, now);
-      return;
+    ItemCost c;
+    c.compute = work.flops / (per_clock * f * phase.efficiency * share);
+    c.on_chip = t.l1 / (gpu_.l1.bandwidth * f * share);
+    double gpu_energy = work.flops * per_flop + t.l1 * gpu_.l1.energy_per_byte;
+    for (size_t i = 0; i < path_.levels.size(); ++i) {
+      const CacheLevel& level = *path_.levels[i];
+      if (!level.spec) continue;  // the L1-sized stand-in: its hits were charged at the L1
+      c.on_chip += t.level[i] / (level.spec->bandwidth * f * share);
+      if (level.in_client_domain) gpu_energy += t.level[i] * level.spec->energy_per_byte;
     }
-    transfers_.start(s, static_cast<double>(dram), Flow{0, 0, 0}, now);
-    reschedule_transfers(transfers_, events_, now, timeline_.get(), origin_);
+    c.energy = gpu_energy + t.dram * soc_.memory.energy_per_byte;
+    for (size_t i = 0; i < path_.levels.size(); ++i)
+      if (path_.levels[i]->spec && !path_.levels[i]->in_client_domain)
+        c.energy += t.level[i] * path_.levels[i]->spec->energy_per_byte;
+    c.dram = t.dram;
+    c.flow.through(kMemoryLimit);
+    return c;
   }
 
   // Many resident waves hide memory latency behind other waves' arithmetic; a lone workgroup
   // exposes part of it.
-  void finish(int s, double now) {
-    Slot& slot = slots_[static_cast<size_t>(s)];
-    const double memory = slot.on_chip + (now - slot.start);
-    const double took = std::max(slot.compute, memory) + std::min(slot.compute, memory) / (1.0 + static_cast<double>(resident_));
-    events_.push(slot.start + took, 1, WorkEvent{WorkEvent::item_done, s, 0});
+  double overlapped(int, double compute, double memory) const override {
+    return std::max(compute, memory) + std::min(compute, memory) / (1.0 + static_cast<double>(resident_));
   }
+
+  int track(int slot) const override { return slot % static_cast<int>(gpu_.shader_cores); }
+
+ private:
   const SocSpec& soc_;
   const GpuSpec& gpu_;
-  BlockCache l2_, slc_;
-  std::vector<Slot> slots_;
-  TransferSet transfers_{0, 0, {}};
+  MemoryPath path_;
   int64_t resident_ = 1;
-  double origin_ = 0;
-  int layer_ = 0;
-  EventQueue<WorkEvent> events_;
-  std::shared_ptr<Timeline> timeline_;
+};
+
+class GpuSimulation {
+ public:
+  GpuSimulation(const SocSpec& soc, bool record)
+      : gpu_(*soc.gpu), memory_(soc), pool_(record), slots_(soc, memory_.add_gpu(gpu_)),
+        limits_{soc.memory.achievable_bandwidth()} {
+    if (auto t = pool_.timeline())
+      for (int c = 0; c < static_cast<int>(gpu_.shader_cores); ++c)
+        t->tracks.push_back(fmt::format("gpu core {} ({})", c, gpu_.name));
+  }
+
+  WorkPool& pool() { return pool_; }
+
+  // A dispatch: launch overhead, then workgroups over the slots, waves as slots free up. Returns
+  // its end, from `origin`, and adds what its slots did to the layer's `tally`.
+  double run_dispatch(const KernelPlan& plan, const Phase& phase, double origin, int layer, SlotTally& tally) {
+    const int slots = slots_.occupy(
+        resident_workgroups(gpu_, phase.local_size, phase.registers_per_invocation, phase.local_memory_bytes));
+    ItemSource waves = ItemSource::shared_queue(static_cast<int64_t>(phase.items.size()));
+    return pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, gpu_.launch_overhead, tally);
+  }
+
+ private:
+  const GpuSpec& gpu_;
+  MemoryHierarchy memory_;
+  WorkPool pool_;
+  ShaderSlots slots_;
+  std::vector<double> limits_;  // DRAM: the memory's total
 };
 
 // Host<->device copy of `bytes`: read and written once through DRAM, as the engine's staging does.
@@ -231,29 +177,27 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
   for (int w = 0; w < options.warmup_runs; ++w)  // warm the caches; nothing is reported
     for (OpId id : order) {
       const KernelPlan plan = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
-      LayerResult scratch;
-      double busy = 0, compute = 0;
-      for (const Phase& phase : plan.phases) sim.run_dispatch(plan, phase, 0, 0, scratch, busy, compute);
+      SlotTally scratch;
+      for (const Phase& phase : plan.phases) sim.run_dispatch(plan, phase, 0, 0, scratch);
     }
-  if (auto t = sim.timeline()) {
-    t->slices.clear();
-    t->counters.clear();
-  }
+  sim.pool().clear_timeline();
   for (OpId id : order) {
     const KernelPlan plan = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
     result.workspace_bytes = std::max(result.workspace_bytes, plan.workspace_bytes);
     result.weight_bytes += resident_weight_bytes(net, id, plan, elem);
     LayerResult l = layer_result_for(net, id, plan);
-    double clock = 0, busy = 0, compute = 0;
+    double clock = 0;
+    SlotTally tally;
     for (const Phase& phase : plan.phases)
-      clock = sim.run_dispatch(plan, phase, now + clock, static_cast<int>(result.layers.size()), l, busy, compute) + clock;
+      clock = sim.run_dispatch(plan, phase, now + clock, static_cast<int>(result.layers.size()), tally) + clock;
     l.latency_s = clock;
     l.overhead_s = gpu.launch_overhead * static_cast<double>(plan.phases.size());
-    l.compute_s = compute;
-    l.memory_s = std::max(0.0, busy - compute);
+    l.compute_s = tally.mean_compute;
+    l.memory_s = std::max(0.0, tally.mean_busy - tally.mean_compute);
     // Tail of the last wave: slots idle while the slowest workgroups finish.
-    l.imbalance_s = std::max(0.0, l.latency_s - l.overhead_s - busy);
-    l.energy_j += gpu.static_power * l.latency_s;
+    l.imbalance_s = std::max(0.0, l.latency_s - l.overhead_s - tally.mean_busy);
+    l.energy_j = tally.energy + gpu.static_power * l.latency_s;
+    l.dram_bytes = tally.dram;
     name_bound(l);
     add(std::move(l));
   }
@@ -264,8 +208,8 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
   result.params = learnable_params(net);
   result.activation_bytes = peak_activation_bytes(net, order, elem);
   result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;
-  result.events = sim.events();
-  result.timeline = sim.timeline();
+  result.events = sim.pool().events();
+  result.timeline = sim.pool().timeline();
   return result;
 }
 

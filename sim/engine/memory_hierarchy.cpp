@@ -4,33 +4,59 @@
 
 namespace tilesim {
 
-BlockCache* MemoryHierarchy::add_core(const ClusterSpec& cluster) {
-  if (cluster.l2) {
-    for (const auto& [c, cache] : cluster_l2_)
-      if (c == &cluster) return cache;
-    BlockCache* shared = &private_.emplace_back(cluster.l2->size);
-    cluster_l2_.emplace_back(&cluster, shared);
-    return shared;
-  }
-  return &private_.emplace_back(cluster.core.l2 ? cluster.core.l2->size : cluster.core.l1d.size);
+MemoryHierarchy::MemoryHierarchy(const SocSpec& soc) {
+  if (soc.l3) l3_ = &add_level(&*soc.l3, soc.l3->size, false);
+  if (soc.memory.system_cache) system_cache_ = &add_level(&*soc.memory.system_cache, soc.memory.system_cache->size, false);
 }
 
-Traffic MemoryHierarchy::access(BlockCache& l2, const WorkItem& item, int64_t elem) {
+CacheLevel& MemoryHierarchy::add_level(const CacheSpec* spec, double size, bool in_client_domain) {
+  return levels_.emplace_back(CacheLevel{spec, in_client_domain, BlockCache(size)});
+}
+
+void MemoryHierarchy::append_shared(MemoryPath& path) const {
+  if (l3_) path.levels.push_back(l3_);
+  if (system_cache_) path.levels.push_back(system_cache_);
+}
+
+MemoryPath MemoryHierarchy::add_core(const ClusterSpec& cluster) {
+  MemoryPath path;
+  if (cluster.core.l2) path.levels.push_back(&add_level(&*cluster.core.l2, cluster.core.l2->size, true));
+  if (cluster.l2) {
+    CacheLevel* shared = nullptr;
+    for (const auto& [c, level] : cluster_l2_)
+      if (c == &cluster) shared = level;
+    if (!shared) {
+      shared = &add_level(&*cluster.l2, cluster.l2->size, true);
+      cluster_l2_.emplace_back(&cluster, shared);
+    }
+    path.levels.push_back(shared);
+  }
+  // Without an L2 the L1 is the last private level; its hits are charged at the L1's speed.
+  if (path.levels.empty()) path.levels.push_back(&add_level(&cluster.core.l1d, cluster.core.l1d.size, true));
+  append_shared(path);
+  return path;
+}
+
+MemoryPath MemoryHierarchy::add_gpu(const GpuSpec& gpu) {
+  MemoryPath path;
+  // Without an L2 a cache of one L1's size keeps what the shader cores reuse; every byte is
+  // already charged at the L1, so its hits cost nothing more.
+  path.levels.push_back(gpu.l2 ? &add_level(&*gpu.l2, gpu.l2->size, true) : &add_level(nullptr, gpu.l1.size, true));
+  if (system_cache_) path.levels.push_back(system_cache_);
+  return path;
+}
+
+Traffic MemoryHierarchy::access(const MemoryPath& path, const WorkItem& item, int64_t elem) {
   Traffic t;
-  BlockCache* levels[] = {&l2, soc_.l3 ? &l3_ : nullptr, soc_.memory.system_cache ? &slc_ : nullptr};
-  int64_t* served[] = {&t.l2, &t.l3, &t.slc};
-  BlockCache* last = &l2;
-  for (BlockCache* c : levels)
-    if (c) last = c;
+  const size_t depth = path.levels.size();
   for (const DataAccess& a : item.accesses)
     for_each_block(a, elem, [&](const BlockKey& key, int64_t bytes) {
       t.l1 += bytes;
-      for (int i = 0; i < 3; ++i) {
-        if (!levels[i]) continue;
-        const BlockCache::Outcome o = levels[i]->access(key, bytes, a.write);
-        if (levels[i] == last) t.dram += o.written_back;
+      for (size_t i = 0; i < depth; ++i) {
+        const BlockCache::Outcome o = path.levels[i]->cache.access(key, bytes, a.write);
+        if (i + 1 == depth) t.dram += o.written_back;
         if (o.hit || a.write) {
-          *served[i] += bytes;
+          t.level[i] += bytes;
           return;
         }
       }

@@ -17,14 +17,34 @@ namespace {
 
 constexpr double kTight = 1e-12;
 
-// The rates solve_max_min gives `flows` (their incoming rates are garbage, to check it resets them).
-std::vector<double> solve(std::vector<Flow> flows, double total, const std::vector<double>& group_caps) {
+// The systems below are a memory's total (limit 0) and groups (clusters) with their own caps
+// (limit 1 + group): a flow of `group` with its own `cap` passes through both.
+struct Client {
+  int group = 0;
+  double cap = 0;
+};
+Flow flow(int group, double cap) {
+  Flow f;
+  f.cap = cap;
+  f.through(0).through(1 + group);
+  return f;
+}
+std::vector<double> limits(double total, const std::vector<double>& group_caps) {
+  std::vector<double> l{total};
+  l.insert(l.end(), group_caps.begin(), group_caps.end());
+  return l;
+}
+
+// The rates solve_max_min gives `clients` (their incoming rates are garbage, to check it resets them).
+std::vector<double> solve(const std::vector<Client>& clients, double total, const std::vector<double>& group_caps) {
+  std::vector<Flow> flows;
+  for (const Client& c : clients) flows.push_back(flow(c.group, c.cap));
   std::vector<Flow*> ptrs;
   for (Flow& f : flows) {
     f.rate = 123.0;
     ptrs.push_back(&f);
   }
-  solve_max_min(ptrs, total, group_caps);
+  solve_max_min(ptrs, limits(total, group_caps));
   std::vector<double> rates;
   for (const Flow& f : flows) rates.push_back(f.rate);
   return rates;
@@ -139,8 +159,8 @@ TEST_CASE("max_min_rates_are_feasible_and_every_flow_has_a_saturated_bottleneck_
     const double total = total_d(rng);
     std::vector<double> gcaps(static_cast<size_t>(groups));
     for (double& g : gcaps) g = coin(rng) == 0 ? 0 : gcap_d(rng);
-    std::vector<Flow> flows(static_cast<size_t>(n_flows(rng)));
-    for (Flow& f : flows) {
+    std::vector<Client> flows(static_cast<size_t>(n_flows(rng)));
+    for (Client& f : flows) {
       f.group = std::uniform_int_distribution<int>(0, groups - 1)(rng);
       f.cap = coin(rng) == 0 ? 0 : cap_d(rng);
     }
@@ -175,8 +195,8 @@ TEST_CASE("max_min_rates_are_feasible_and_every_flow_has_a_saturated_bottleneck_
 TEST_CASE("transfer_alone_finishes_at_bytes_over_its_rate") {
   // 200 bytes at 50 B/s from t = 0: done at 4. The same with a flow cap of 20 B/s, started at
   // t = 3: rate 20, done at 3 + 200/20 = 13.
-  TransferSet free_ts(1, 50, {0});
-  free_ts.start(0, 200, Flow{0, 0, 0}, 0);
+  TransferSet free_ts(1, limits(50, {0}));
+  free_ts.start(0, 200, flow(0, 0), 0);
   double in_use = 0;
   auto c = free_ts.next_completions(0, &in_use);
   REQUIRE(c.size() == 1);
@@ -187,8 +207,8 @@ TEST_CASE("transfer_alone_finishes_at_bytes_over_its_rate") {
   CHECK(free_ts.next_completions(4, &in_use).empty());
   CHECK(in_use == 0);
 
-  TransferSet capped(1, 50, {0});
-  capped.start(0, 200, Flow{0, 20, 0}, 3);
+  TransferSet capped(1, limits(50, {0}));
+  capped.start(0, 200, flow(0, 20), 3);
   c = capped.next_completions(3, &in_use);
   REQUIRE(c.size() == 1);
   CHECK(c[0].time == doctest::Approx(13).epsilon(kTight));
@@ -200,14 +220,14 @@ TEST_CASE("transfer_started_midway_redivides_bandwidth_and_supersedes_the_schedu
   // B: 300 bytes at t = 4. A has 1000 - 400 = 600 left; each now gets 50 B/s:
   //   A -> 4 + 600/50 = 16 (vA2), B -> 4 + 300/50 = 10.
   // At 10 B ends; A has 600 - 6*50 = 300 left and speeds up to 100 B/s -> 10 + 3 = 13 (vA3).
-  TransferSet ts(2, 100, {0});
-  ts.start(0, 1000, Flow{0, 0, 0}, 0);
+  TransferSet ts(2, limits(100, {0}));
+  ts.start(0, 1000, flow(0, 0), 0);
   auto c = ts.next_completions(0);
   REQUIRE(c.size() == 1);
   CHECK(c[0].time == doctest::Approx(10).epsilon(kTight));
   const uint64_t vA1 = c[0].version;
 
-  ts.start(1, 300, Flow{0, 0, 0}, 4);
+  ts.start(1, 300, flow(0, 0), 4);
   double in_use = 0;
   c = ts.next_completions(4, &in_use);
   REQUIRE(c.size() == 2);
@@ -235,20 +255,20 @@ TEST_CASE("transfer_started_midway_redivides_bandwidth_and_supersedes_the_schedu
 
 TEST_CASE("transfer_sets_driven_to_the_end_match_hand_times_and_more_bandwidth_never_finishes_later") {
   // The midway system above, driven by the event loop: A at 13, B at 10.
-  TransferSet ts(2, 100, {0});
-  auto f = run_to_end(ts, {{0, 1000, Flow{0, 0, 0}, 0}, {1, 300, Flow{0, 0, 0}, 4}});
+  TransferSet ts(2, limits(100, {0}));
+  auto f = run_to_end(ts, {{0, 1000, flow(0, 0), 0}, {1, 300, flow(0, 0), 4}});
   CHECK(f.at(0) == doctest::Approx(13).epsilon(kTight));
   CHECK(f.at(1) == doctest::Approx(10).epsilon(kTight));
 
   // Three transfers, two clusters (cluster 0 capped at 60), one flow cap; the finish times of
   // every transfer must not grow as the memory's bandwidth grows.
-  const std::vector<Start> starts = {{0, 900, Flow{0, 0, 0}, 0},
-                                     {1, 400, Flow{0, 35, 0}, 1.5},
-                                     {2, 700, Flow{1, 0, 0}, 3}};
+  const std::vector<Start> starts = {{0, 900, flow(0, 0), 0},
+                                     {1, 400, flow(0, 35), 1.5},
+                                     {2, 700, flow(1, 0), 3}};
   std::map<int, double> prev;
   for (double capacity : {20.0, 40.0, 55.0, 80.0, 100.0, 150.0, 400.0}) {
     CAPTURE(capacity);
-    TransferSet set(3, capacity, {60, 0});
+    TransferSet set(3, limits(capacity, {60, 0}));
     const auto fin = run_to_end(set, starts);
     REQUIRE(fin.size() == 3);
     for (const auto& [owner, t] : fin) {
@@ -259,8 +279,40 @@ TEST_CASE("transfer_sets_driven_to_the_end_match_hand_times_and_more_bandwidth_n
   }
 }
 
-TEST_CASE("max_min_refuses_a_flow_whose_group_has_no_cap_entry") {
-  Flow f{2, 0, 0};
+TEST_CASE("max_min_refuses_a_flow_through_a_limit_not_in_the_list") {
+  Flow f = flow(2, 0);  // limit 3: only 0..2 exist
   std::vector<Flow*> flows{&f};
-  CHECK_THROWS_AS(solve_max_min(flows, 10, {0.0, 0.0}), std::logic_error);
+  CHECK_THROWS_AS(solve_max_min(flows, limits(10, {0.0, 0.0})), std::logic_error);
+  // A flow with no limit at all would take infinite bandwidth.
+  Flow unbounded;
+  std::vector<Flow*> alone{&unbounded};
+  CHECK_THROWS_AS(solve_max_min(alone, {}), std::logic_error);
+  CHECK_THROWS_AS(Flow().through(0).through(0).through(0).through(0).through(0), std::logic_error);
+}
+
+TEST_CASE("max_min_nests_a_client_cap_a_port_and_a_device_limit_under_the_total") {
+  // Limits: 0 memory 100, 1 CPU cluster port 30, 2 GPU port 50. Flows: two cores through the
+  // cluster port (core 0 capped at 10 on its own), three GPU workgroups through the GPU port, and
+  // one DMA flow through the memory alone.
+  // Step 1: memory 100/6 = 16.7, port 30/2 = 15, GPU 50/3 = 16.7, core 0's cap 10 -> all at 10;
+  //   core 0 freezes. Left: memory 40, port 10, GPU 20.
+  // Step 2: memory 40/5 = 8, port 10/1 = 10, GPU 20/3 = 6.67 -> +6.67: the GPU port saturates and
+  //   its workgroups freeze at 16.67. Left: memory 6.67, port 3.33.
+  // Step 3: core 1 and the DMA flow: memory 6.67/2 = 3.33, port 3.33 -> +3.33: both limits
+  //   saturate; core 1 and DMA end at 20. Sum 10 + 20 + 50 + 20 = 100.
+  auto through = [](double cap, std::initializer_list<int> ls) {
+    Flow f;
+    f.cap = cap;
+    for (int l : ls) f.through(l);
+    return f;
+  };
+  std::vector<Flow> flows{through(10, {0, 1}), through(0, {0, 1}), through(0, {0, 2}),
+                          through(0, {0, 2}),  through(0, {0, 2}), through(0, {0})};
+  std::vector<Flow*> ptrs;
+  for (Flow& f : flows) ptrs.push_back(&f);
+  solve_max_min(ptrs, {100, 30, 50});
+  const double gpu = 50.0 / 3;
+  std::vector<double> rates;
+  for (const Flow& f : flows) rates.push_back(f.rate);
+  check_rates(rates, {10, 20, gpu, gpu, gpu, 20});
 }
