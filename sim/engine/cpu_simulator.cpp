@@ -12,7 +12,6 @@
 #include "sim/engine/layer_accounting.hpp"
 #include "sim/engine/memory_hierarchy.hpp"
 #include "sim/workload/fusion.hpp"
-#include "sim/workload/memory_planner.hpp"
 
 namespace tilesim {
 namespace {
@@ -197,11 +196,7 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
                        const CpuRunOptions& options) {
   const Network net = fuse(unfused, engine.fusion());
   CpuSimulation sim(soc, engine, options);
-  RunResult result;
-  result.model = net.name();
-  result.soc = soc.name;
-  result.engine = engine.name;
-  result.device = "cpu";
+  RunResult result = run_identity(net, soc, engine, "cpu");
   result.threads = options.threads;
   result.cores = options.cores;
   result.precision = std::string(to_string(sim.precision()));
@@ -221,13 +216,7 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
     result.macs += layer.macs;
     result.layers.push_back(std::move(layer));
   }
-  result.latency_s = now;
-  result.static_energy_j = sim.static_power() * now;
-  result.params = learnable_params(net);
-  result.activation_bytes = peak_activation_bytes(net, order, bytes_per_element(sim.precision()));
-  result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;
-  result.events = sim.pool().events();
-  result.timeline = sim.pool().timeline();
+  close_run(result, net, order, bytes_per_element(sim.precision()), now, sim.static_power(), sim.pool());
   return result;
 }
 

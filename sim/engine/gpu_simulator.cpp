@@ -13,7 +13,6 @@
 #include "sim/engine/work_pool.hpp"
 #include "sim/engine/timeline.hpp"
 #include "sim/workload/fusion.hpp"
-#include "sim/workload/memory_planner.hpp"
 
 namespace tilesim {
 
@@ -146,11 +145,7 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
 
   const Network net = fuse(unfused, engine.fusion());
   GpuSimulation sim(soc, options.record_timeline);
-  RunResult result;
-  result.model = net.name();
-  result.soc = soc.name;
-  result.engine = engine.name;
-  result.device = "gpu";
+  RunResult result = run_identity(net, soc, engine, "gpu");
   result.threads = 1;
   result.cores = gpu.name;
   result.precision = std::string(to_string(precision));
@@ -203,13 +198,7 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
   }
   if (engine.gpu_host_copies)
     for (TensorId t : net.graph_outputs()) add(copy_layer("download", "Download", net.tensor(t).elements() * elem, soc));
-  result.latency_s = now;
-  result.static_energy_j = gpu.static_power * now;
-  result.params = learnable_params(net);
-  result.activation_bytes = peak_activation_bytes(net, order, elem);
-  result.peak_memory_bytes = result.weight_bytes + result.activation_bytes + result.workspace_bytes;
-  result.events = sim.pool().events();
-  result.timeline = sim.pool().timeline();
+  close_run(result, net, order, elem, now, gpu.static_power, sim.pool());
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <utility>
 
+#include "sim/workload/memory_planner.hpp"
 #include "sim/workload/op_cost.hpp"
 
 namespace tilesim {
@@ -35,6 +36,26 @@ void name_bound(LayerResult& l) {
       {l.compute_s, "compute"}, {l.memory_s, "memory"}, {l.imbalance_s, "imbalance"}, {l.overhead_s, "overhead"}};
   const auto* largest = std::max_element(std::begin(parts), std::end(parts));
   l.bound = largest->first > 0 ? largest->second : "overhead";  // a view runs no kernel
+}
+
+RunResult run_identity(const Network& net, const SocSpec& soc, const EngineProfile& engine, const char* device) {
+  RunResult r;
+  r.model = net.name();
+  r.soc = soc.name;
+  r.engine = engine.name;
+  r.device = device;
+  return r;
+}
+
+void close_run(RunResult& r, const Network& net, const std::vector<OpId>& order, int64_t bytes_per_element,
+               double latency_s, double static_power_w, const WorkPool& pool) {
+  r.latency_s = latency_s;
+  r.static_energy_j = static_power_w * latency_s;
+  r.params = learnable_params(net);
+  r.activation_bytes = peak_activation_bytes(net, order, bytes_per_element);
+  r.peak_memory_bytes = r.weight_bytes + r.activation_bytes + r.workspace_bytes;
+  r.events = pool.events();
+  r.timeline = pool.timeline();
 }
 
 int64_t learnable_params(const Network& net) {
