@@ -104,6 +104,9 @@ YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& w
       out[key] = merge(resolve(kv.second, *child, at, depth), out[key]);
     } else if (s.named_items) {
       out[key] = merge(resolve(kv.second, *s.named_items, at, depth), out[key]);
+    } else if (const std::string* why = s.not_modelled_reason(key)) {
+      throw ConfigError(located(where.file, kv.first.Mark().line, kv.first.Mark().column, at.path,
+                                "not modelled: " + *why));
     } else {
       const std::string hint = nearest(key, s.keys());
       throw ConfigError(located(where.file, kv.first.Mark().line, kv.first.Mark().column, at.path,

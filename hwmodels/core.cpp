@@ -27,18 +27,15 @@ const std::vector<Field<CoreSpec>>& CoreSpec::fields() {
         {"armv7", "armv8.0", "armv8.2", "armv9", "x86-64-avx2", "x86-64-avx512"}, true}, &C::isa},
       {{"out_of_order", Unit::count, "out-of-order (true) or in-order (false) pipeline", 1.0, "", 0, 1, false, {},
         false, true}, &C::out_of_order},
-      {{"simd_width", Unit::bits, "vector register width", 128.0, "", 64, 512, true}, &C::simd_width},
-      {{"fma_pipes", Unit::count, "vector FMA pipelines", 1.0, "", 1, 8, true}, &C::fma_pipes},
       {{"fp32_flops_per_cycle", Unit::count, "peak FP32 FLOPs per cycle (2 per FMA lane)", std::nullopt, "", 1, 256},
        &C::fp32_flops_per_cycle},
       {{"fp16_flops_per_cycle", Unit::count, "peak FP16 FLOPs per cycle; 0 = no fp16 arithmetic", 0.0, "", 0, 512},
        &C::fp16_flops_per_cycle},
       {{"int8_ops_per_cycle", Unit::count, "peak INT8 operations per cycle (2 per MAC)", 0.0, "", 0, 2048},
        &C::int8_ops_per_cycle},
-      {{"load_bytes_per_cycle", Unit::bytes, "L1D load bytes per cycle", 16.0, "", 4, 256}, &C::load_bytes_per_cycle},
-      {{"store_bytes_per_cycle", Unit::bytes, "L1D store bytes per cycle", 16.0, "", 4, 256},
-       &C::store_bytes_per_cycle},
-      {{"outstanding_misses", Unit::count, "line fills one core keeps in flight; its DRAM bandwidth is this x line / latency",
+      {{"store_bytes_per_cycle", Unit::bytes, "L1D store bytes per cycle (the store port; loads: l1d.bandwidth)", 16.0,
+        "", 4, 256}, &C::store_bytes_per_cycle},
+      {{"outstanding_misses", Unit::count, "lines one core keeps in flight at each level; a level (and DRAM) gives it at most this x line / latency",
         12.0, "", 1, 256, true}, &C::outstanding_misses},
       {{"energy_per_fp32_flop", Unit::joules, "dynamic energy per FP32 FLOP", std::nullopt, "", 0, 1e-9},
        &C::energy_per_fp32_flop},
@@ -51,8 +48,16 @@ const std::vector<Field<CoreSpec>>& CoreSpec::fields() {
 }
 
 const Section& CoreSpec::section() {
-  static const Section s{"core", "a CPU core type", declarations(fields()),
-                         {{"l1d", &CacheSpec::section()}, {"l2", &CacheSpec::section()}}, nullptr, "cores"};
+  static const Section s = [] {
+    Section c{"core", "a CPU core type", declarations(fields()),
+              {{"l1d", &CacheSpec::section()}, {"l2", &CacheSpec::section()}}, nullptr, "cores"};
+    c.not_modelled = {
+        {"simd_width", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},
+        {"fma_pipes", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},
+        {"load_bytes_per_cycle", "the L1's load bandwidth is l1d.bandwidth"},
+    };
+    return c;
+  }();
   return s;
 }
 

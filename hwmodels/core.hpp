@@ -13,13 +13,10 @@ struct CoreSpec {
   std::string name;
   std::string isa;                     // armv7, armv8.0, armv8.2, armv9, x86-64-avx2, x86-64-avx512
   bool out_of_order = true;
-  double simd_width = 128;             // bits per vector register
-  double fma_pipes = 1;                // vector FMA pipelines
   double fp32_flops_per_cycle = 0;     // peak, 2 per FMA lane
   double fp16_flops_per_cycle = 0;     // peak; 0 where the core has no fp16 arithmetic
   double int8_ops_per_cycle = 0;       // peak, 2 per MAC (dot-product instructions where present)
-  double load_bytes_per_cycle = 16;    // L1D load bandwidth
-  double store_bytes_per_cycle = 16;   // L1D store bandwidth
+  double store_bytes_per_cycle = 16;   // L1D store bandwidth (loads: l1d.bandwidth)
   double outstanding_misses = 12;      // cache-line fills one core keeps in flight (bounds its DRAM bandwidth)
   double energy_per_fp32_flop = 0;     // joules
   double energy_per_fp16_flop = 0;

@@ -24,7 +24,8 @@ struct GpuSpec {
   double local_memory = 0;              // bytes of workgroup-shared memory per core
   double launch_overhead = 0;           // seconds per kernel dispatch
   double submit_overhead = 0;           // seconds per command-buffer submission
-  bool unified_memory = true;           // shares DRAM with the CPU
+  bool unified_memory = true;           // shares DRAM with the CPU (the only kind modelled)
+  double max_dram_bandwidth = 0;        // bytes/s the GPU's port to the interconnect passes (0 = no limit)
   double energy_per_fp32_flop = 0;      // joules
   double energy_per_fp16_flop = 0;
   double static_power = 0;              // W while powered

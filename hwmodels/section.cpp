@@ -26,6 +26,12 @@ const Section* Section::child(const std::string& key) const {
   return nullptr;
 }
 
+const std::string* Section::not_modelled_reason(const std::string& key) const {
+  for (const auto& [k, why] : not_modelled)
+    if (k == key) return &why;
+  return nullptr;
+}
+
 std::vector<std::string> Section::keys() const {
   std::vector<std::string> out{"source", "description", "name"};
   if (!preset_dir.empty()) out.push_back("base");

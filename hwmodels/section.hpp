@@ -29,10 +29,13 @@ struct Section {
   const Section* named_items = nullptr;  // a map of user-named items (clusters by name)
   std::string preset_dir;   // configs/<dir>/: a string value names a preset, a map may say base:
   std::vector<TableDecl> tables;
+  // Keys a description might carry that the model does not use, each with why: refused, not ignored.
+  std::vector<std::pair<std::string, std::string>> not_modelled;
 
   const ParamDecl* param(const std::string& key) const;
   const TableDecl* table(const std::string& key) const;
   const Section* child(const std::string& key) const;
+  const std::string* not_modelled_reason(const std::string& key) const;
   std::vector<std::string> keys() const;  // every key valid in this section
 };
 

@@ -84,6 +84,8 @@ void apply_override(YAML::Node& tree, const std::string& assignment) {
     };
     if (dot == std::string::npos) {
       const ParamDecl* p = s->param(part);
+      if (const std::string* why = s->not_modelled_reason(part); !p && why)
+        throw ConfigError(fmt::format("--set: {}: not modelled: {}", key, *why));
       if (!p) throw unknown(s->keys());
       YAML::Node v(value);
       check_param(v, *p, NodeOrigin{"--set", key});
@@ -154,6 +156,12 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
     GpuSpec gpu;
     gpu.name = g["name"].as<std::string>("");
     read_fields(g, GpuSpec::fields(), gpu, at);
+    if (!gpu.unified_memory) {
+      const auto mark = value_node(g["unified_memory"]).Mark();
+      throw ConfigError(located(origin, mark.line, mark.column, "gpu.unified_memory",
+                                "false is not modelled: a GPU with memory of its own (its copies over a bus) is not; "
+                                "tilesim's GPUs share the SoC's DRAM"));
+    }
     if (!g["l1"]) throw ConfigError(located(origin, -1, -1, "gpu.l1", "missing required GPU L1 cache"));
     gpu.l1 = parse_cache(g["l1"], NodeOrigin{origin, "gpu.l1"});
     gpu.l2 = parse_optional_cache(g, "l2", at);

@@ -89,6 +89,8 @@ void reference_section(const Section& s, const std::string& path, std::ostream& 
   for (const TableDecl& t : s.tables)
     out << fmt::format("\n`{}`: a map of {}, keys in {}, values in {}.\n", t.key, t.meaning, unit_symbol(t.key_unit),
                        unit_symbol(t.value_unit));
+  for (const auto& [key, why] : s.not_modelled)
+    out << fmt::format("\n`{}` is refused, not modelled: {}.\n", key, why);
   std::vector<std::string> subs;
   for (const auto& [key, child] : s.children) subs.push_back("`" + key + "` (" + child->name + ")");
   if (s.named_items) subs.push_back("any name → " + s.named_items->name);

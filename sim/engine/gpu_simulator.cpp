@@ -1,6 +1,7 @@
 #include "sim/engine/gpu_simulator.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -30,8 +31,13 @@ int64_t resident_workgroups(const GpuSpec& gpu, int64_t local_size, int64_t regi
 
 namespace {
 
-// DRAM limits of a GPU run: the memory's total.
+// DRAM limits of a GPU run: the memory's total, then the GPU's port.
 constexpr int kMemoryLimit = 0;
+constexpr int kGpuPortLimit = 1;
+
+// What a waiting invocation has outstanding: one 32-bit load. A workgroup's waves keep its
+// invocations' loads in flight together, which is how many resident waves hide latency.
+constexpr double kBytesPerInvocationInFlight = 4;
 
 // The workgroup slots of the shader cores (cores x resident workgroups), as executors of work
 // items: slot s runs on core s mod cores, and the resident workgroups of a core share its ALUs
@@ -40,9 +46,11 @@ class ShaderSlots final : public Executor {
  public:
   ShaderSlots(const SocSpec& soc, MemoryPath path) : soc_(soc), gpu_(*soc.gpu), path_(std::move(path)) {}
 
-  // Slots for a dispatch whose workgroups a core holds `resident` at a time.
-  int occupy(int64_t resident) {
+  // Slots for a dispatch whose workgroups of `local_size` invocations a core holds `resident` at a time.
+  int occupy(int64_t resident, int64_t local_size) {
     resident_ = resident;
+    const double waves = std::ceil(static_cast<double>(std::max<int64_t>(1, local_size)) / gpu_.wave_size);
+    bytes_in_flight_ = waves * gpu_.wave_size * kBytesPerInvocationInFlight;
     return static_cast<int>(static_cast<int64_t>(gpu_.shader_cores) * resident);
   }
 
@@ -54,12 +62,12 @@ class ShaderSlots final : public Executor {
     const double per_flop = plan.precision == DataType::fp16 ? gpu_.energy_per_fp16_flop : gpu_.energy_per_fp32_flop;
     ItemCost c;
     c.compute = work.flops / (per_clock * f * phase.efficiency * share);
-    c.on_chip = t.l1 / (gpu_.l1.bandwidth * f * share);
+    c.on_chip = level_seconds(static_cast<double>(t.l1), gpu_.l1, f, share, bytes_in_flight_);
     double gpu_energy = work.flops * per_flop + t.l1 * gpu_.l1.energy_per_byte;
     for (size_t i = 0; i < path_.levels.size(); ++i) {
       const CacheLevel& level = *path_.levels[i];
       if (!level.spec) continue;  // the L1-sized stand-in: its hits were charged at the L1
-      c.on_chip += t.level[i] / (level.spec->bandwidth * f * share);
+      c.on_chip += level_seconds(static_cast<double>(t.level[i]), *level.spec, f, share, bytes_in_flight_);
       if (level.in_client_domain) gpu_energy += t.level[i] * level.spec->energy_per_byte;
     }
     c.energy = gpu_energy + t.dram * soc_.memory.energy_per_byte;
@@ -67,7 +75,10 @@ class ShaderSlots final : public Executor {
       if (path_.levels[i]->spec && !path_.levels[i]->in_client_domain)
         c.energy += t.level[i] * path_.levels[i]->spec->energy_per_byte;
     c.dram = t.dram;
+    // Little's law at DRAM, as for a CPU core: the workgroup's requests in flight over the latency.
+    c.flow.cap = bytes_in_flight_ / soc_.memory.latency;
     c.flow.through(kMemoryLimit);
+    if (gpu_.max_dram_bandwidth > 0) c.flow.through(kGpuPortLimit);
     return c;
   }
 
@@ -84,13 +95,14 @@ class ShaderSlots final : public Executor {
   const GpuSpec& gpu_;
   MemoryPath path_;
   int64_t resident_ = 1;
+  double bytes_in_flight_ = 0;  // one workgroup's: each of its invocations waits on one load
 };
 
 class GpuSimulation {
  public:
   GpuSimulation(const SocSpec& soc, bool record)
       : gpu_(*soc.gpu), memory_(soc), pool_(record), slots_(soc, memory_.add_gpu(gpu_)),
-        limits_{soc.memory.achievable_bandwidth()} {
+        limits_{soc.memory.achievable_bandwidth(), soc.gpu->max_dram_bandwidth} {
     if (auto t = pool_.timeline())
       for (int c = 0; c < static_cast<int>(gpu_.shader_cores); ++c)
         t->tracks.push_back(fmt::format("gpu core {} ({})", c, gpu_.name));
@@ -102,7 +114,8 @@ class GpuSimulation {
   // its end, from `origin`, and adds what its slots did to the layer's `tally`.
   double run_dispatch(const KernelPlan& plan, const Phase& phase, double origin, int layer, SlotTally& tally) {
     const int slots = slots_.occupy(
-        resident_workgroups(gpu_, phase.local_size, phase.registers_per_invocation, phase.local_memory_bytes));
+        resident_workgroups(gpu_, phase.local_size, phase.registers_per_invocation, phase.local_memory_bytes),
+        phase.local_size);
     ItemSource waves = ItemSource::shared_queue(static_cast<int64_t>(phase.items.size()));
     return pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, gpu_.launch_overhead, tally);
   }
@@ -112,7 +125,7 @@ class GpuSimulation {
   MemoryHierarchy memory_;
   WorkPool pool_;
   ShaderSlots slots_;
-  std::vector<double> limits_;  // DRAM: the memory's total
+  std::vector<double> limits_;  // DRAM: the memory's total, the GPU's port
 };
 
 // Host<->device copy of `bytes`: read and written once through DRAM, as the engine's staging does.

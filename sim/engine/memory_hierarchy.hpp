@@ -29,10 +29,24 @@ struct MemoryPath {
 
 // Where a work item's bytes were served.
 struct Traffic {
-  int64_t l1 = 0;                               // every byte passes the L1
-  int64_t level[kMaxPathLevels] = {};           // bytes served by path level i
+  int64_t l1 = 0;                      // every byte passes the L1
+  int64_t l1_written = 0;              // of which writes (the L1's store port)
+  int64_t level[kMaxPathLevels] = {};  // bytes served by path level i
   int64_t dram = 0;
 };
+
+// Seconds a level takes to serve `bytes` to one client: the longer of its bandwidth (bytes per
+// client cycle at `hz`, a `share` of it) and Little's law, latency x bytes over the bytes the
+// client keeps in flight (its memory-level parallelism): a level whose latency the client cannot
+// cover with requests in flight delivers less than its bandwidth.
+double level_seconds(double bytes, const CacheSpec& level, double hz, double share, double bytes_in_flight);
+
+// Bytes of a cache the model keeps: the cache model is fully associative, so a set-associative
+// cache loses part of its capacity to conflict misses. Hennessy & Patterson's observations (a
+// direct-mapped cache misses about as often as a 2-way one of half the size; 8 ways come close to
+// full associativity) are met by keeping 1 - 1/(2 x ways) of it: 50% direct-mapped, 75% 2-way,
+// 94% 8-way, 97% 16-way.
+double conflict_free_capacity(const CacheSpec& cache);
 
 class MemoryHierarchy {
  public:
@@ -50,7 +64,7 @@ class MemoryHierarchy {
   static Traffic access(const MemoryPath& path, const WorkItem& item, int64_t bytes_per_element);
 
  private:
-  CacheLevel& add_level(const CacheSpec* spec, double size, bool in_client_domain);
+  CacheLevel& add_level(const CacheSpec* charged, const CacheSpec& geometry, bool in_client_domain);
   void append_shared(MemoryPath& path) const;
 
   std::deque<CacheLevel> levels_;  // stable addresses

@@ -134,3 +134,25 @@ TEST_CASE("voltage_and_operating_points_together_are_an_error") {
              " operating_points: {1GHz: 0.6GB}, core: cortex-a76}\nmemory: lpddr4x-2133\n");
   CHECK(error_of(g.str()).find("operating_points.1GHz") != std::string::npos);
 }
+
+TEST_CASE("a_parameter_the_model_does_not_use_is_refused_with_why_not_ignored") {
+  // In a file: named with file:line:column and key, and the reason.
+  TempYaml f("cpu:\n  clusters:\n    big:\n      kind: big\n      count: 2\n      frequency: 2GHz\n      voltage: 0.9V\n"
+             "      core: {base: cortex-a76, simd_width: 128bit}\nmemory: lpddr4x-2133\n");
+  const std::string e = error_of(f.str());
+  CHECK(e.find(f.str() + ":8:") != std::string::npos);
+  CHECK(e.find("cpu.clusters.big.core.simd_width") != std::string::npos);
+  CHECK(e.find("not modelled") != std::string::npos);
+  CHECK(e.find("fp32_flops_per_cycle") != std::string::npos);
+  // By --set: the same reason, not "unknown key".
+  const std::string s = error_of("snapdragon855", {"cpu.clusters.big.core.load_bytes_per_cycle=64B"});
+  CHECK(s.find("not modelled") != std::string::npos);
+  CHECK(s.find("l1d.bandwidth") != std::string::npos);
+}
+
+TEST_CASE("a_gpu_with_memory_of_its_own_is_refused_as_not_modelled") {
+  const std::string e = error_of("snapdragon855", {"gpu.unified_memory=false"});
+  CHECK(e.find("gpu.unified_memory") != std::string::npos);
+  CHECK(e.find("not modelled") != std::string::npos);
+  CHECK(error_of("snapdragon855", {"gpu.unified_memory=true"}).empty());
+}
