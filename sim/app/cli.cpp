@@ -375,6 +375,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--out", o.out_file, "write results to an HDF5 file");
   run->add_option("--trace", o.trace_file, "write a Perfetto/Chrome trace");
   add_format(run, o, {"table", "json", "csv"});
+  auto* run_format = run->add_subcommand("format", "print the output format reference (docs/output-format.md)");
 
   if (argc >= 2 && argv[1][0] != '-') {
     std::vector<std::string> commands;
@@ -414,6 +415,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       if (o.trace_in.empty() && o.dataset.empty()) throw ConfigError("validate: give --trace F.h5|F.csv or --dataset NAME --data DIR");
       if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");
       return cmd_validate(o, out);
+    }
+    if (*run_format) {
+      print_run_format_reference(out);
+      return 0;
     }
     if (*run) return cmd_run(o, out, err);
   } catch (const ConfigError& e) {

@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "sim/app/atomic_file.hpp"
+#include "sim/app/reports.hpp"
 #include "sim/engine/timeline.hpp"
 #include "traces/hdf5_table.hpp"
 
@@ -35,43 +37,48 @@ std::vector<TimelineSlice> coalesced(const Timeline& t) {
   return out;
 }
 
+// HDF5 has no booleans or lists: a flag is 0 or 1, a list '+'-joined.
+Attribute hdf5_value(const StatValue& value) {
+  return std::visit(
+      [](const auto& v) -> Attribute {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>)
+          return int64_t{v};
+        else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+          return fmt::format("{}", fmt::join(v, "+"));
+        else
+          return v;
+      },
+      value);
+}
+
+// A column of the statistic's values over the layers, of their type.
+Column hdf5_column(const LayerStatistic& s, const RunResult& r) {
+  Column column;
+  for (size_t i = 0; i < r.layers.size(); ++i) {
+    const Attribute value = hdf5_value(s.value_in(Output::hdf5, r, r.layers[i]));
+    std::visit(
+        [&](const auto& v) {
+          using Values = std::vector<std::decay_t<decltype(v)>>;
+          if (i == 0) column = Values{};
+          std::get<Values>(column).push_back(v);
+        },
+        value);
+  }
+  return column;
+}
+
 }  // namespace
 
 void write_run_hdf5(const std::string& path, const RunResult& r) {
   Hdf5File file;
-  file.attributes = {{"model", r.model}, {"soc", r.soc}, {"engine", r.engine}, {"device", r.device},
-                     {"cores", r.cores}, {"precision", r.precision}, {"threads", int64_t{r.threads}},
-                     {"latency_s", r.latency_s}, {"energy_j", r.energy_j}, {"static_energy_j", r.static_energy_j},
-                     {"peak_memory_bytes", r.peak_memory_bytes}, {"macs", r.macs}, {"params", r.params},
-                     {"source", std::string("tilesim run")}};
+  for (const auto* stats : {&run_conditions(), &run_totals()})
+    for (const RunStatistic& s : *stats)
+      if (s.carried_in(Output::hdf5)) file.attributes[s.key_in(Output::hdf5)] = hdf5_value(s.value_in(Output::hdf5, r));
+  file.attributes["source"] = std::string("tilesim run");
   Table layers;
-  std::vector<std::string> name, op, algorithm, bound;
-  std::vector<double> latency, energy, compute, memory, imbalance, overhead, gflops;
-  std::vector<int64_t> macs, flops, tiles, dram, approximate;
-  for (const auto& l : r.layers) {
-    name.push_back(l.name);
-    approximate.push_back(l.approximate);
-    op.push_back(l.op);
-    algorithm.push_back(l.algorithm);
-    bound.push_back(l.bound);
-    latency.push_back(l.latency_s);
-    energy.push_back(l.energy_j);
-    compute.push_back(l.compute_s);
-    memory.push_back(l.memory_s);
-    imbalance.push_back(l.imbalance_s);
-    overhead.push_back(l.overhead_s);
-    gflops.push_back(l.gflops());
-    macs.push_back(l.macs);
-    flops.push_back(l.flops);
-    tiles.push_back(l.tiles);
-    dram.push_back(l.dram_bytes);
-  }
-  layers.columns = {{"name", name},           {"op", op},           {"algorithm", algorithm},
-                    {"latency_s", latency},   {"energy_j", energy}, {"compute_s", compute},
-                    {"memory_s", memory},     {"imbalance_s", imbalance}, {"overhead_s", overhead},
-                    {"gflops", gflops},       {"macs", macs},       {"flops", flops},
-                    {"tiles", tiles},         {"dram_bytes", dram}, {"bound", bound},
-                    {"approximate", approximate}};
+  for (const LayerStatistic& s : layer_statistics())
+    if (s.carried_in(Output::hdf5)) layers.columns.emplace_back(s.key_in(Output::hdf5), hdf5_column(s, r));
   file.tables.emplace_back("layers", std::move(layers));
   if (r.timeline) {
     Table items;
@@ -115,8 +122,7 @@ void write_perfetto_trace(const std::string& path, const RunResult& r) {
     if (l.latency_s > 0) {
       events.push_back({{"ph", "X"}, {"name", l.name}, {"cat", l.algorithm}, {"pid", kPid}, {"tid", layer_track},
                         {"ts", us(at)}, {"dur", us(l.latency_s)},
-                        {"args", {{"op", l.op}, {"bound", l.bound}, {"macs", l.macs}, {"energy_mj", l.energy_j * 1e3},
-                                  {"approximate", l.approximate}}}});
+                        {"args", statistics_json(Output::perfetto, layer_statistics(), r, l)}});
       events.push_back({{"ph", "C"}, {"name", "power (W)"}, {"pid", kPid}, {"ts", us(at)},
                         {"args", {{"W", l.energy_j / l.latency_s}}}});
     }
@@ -130,9 +136,9 @@ void write_perfetto_trace(const std::string& path, const RunResult& r) {
     for (const auto& c : r.timeline->counters)
       events.push_back({{"ph", "C"}, {"name", c.counter}, {"pid", kPid}, {"ts", us(c.time)}, {"args", {{"value", c.value}}}});
   }
-  const json trace{{"traceEvents", events}, {"displayTimeUnit", "ns"},
-                   {"otherData", {{"model", r.model}, {"soc", r.soc}, {"engine", r.engine},
-                                  {"latency_ms", r.latency_s * 1e3}}}};
+  json other = statistics_json(Output::perfetto, run_conditions(), r);
+  other.update(statistics_json(Output::perfetto, run_totals(), r));
+  const json trace{{"traceEvents", events}, {"displayTimeUnit", "ns"}, {"otherData", other}};
   write_file_atomically(path, trace.dump());
 }
 

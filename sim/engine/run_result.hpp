@@ -1,5 +1,6 @@
 #pragma once
-// What a simulation reports, per layer and in total.
+// What a simulation reports, per layer and in total (each output's keys, units and meanings:
+// run_statistics.hpp).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,7 +23,7 @@ struct LayerResult {
   double compute_s = 0, memory_s = 0, imbalance_s = 0, overhead_s = 0;
   std::string bound;               // compute | memory | imbalance | overhead
   int64_t dram_bytes = 0;          // bytes moved to and from DRAM
-  double gflops() const { return latency_s > 0 ? flops / latency_s / 1e9 : 0; }
+  double flop_rate() const { return latency_s > 0 ? flops / latency_s : 0; }  // FLOP/s
 };
 
 struct RunResult {

@@ -201,13 +201,22 @@ TEST_CASE("every_contract_soc_resolves_and_runs") {
   }
 }
 
-TEST_CASE("docs_soc_format_is_generated_from_the_declarations") {
-  const auto r = tilesim_cli({"soc", "format"});
+namespace {
+// A generated reference in docs/ is what `tilesim <command> format` prints now.
+void check_generated_doc(const std::string& command, const std::string& doc) {
+  const auto r = tilesim_cli({command, "format"});
   REQUIRE(r.status == 0);
-  std::ifstream in(std::string(TILESIM_SOURCE_DIR) + "/docs/soc-format.md");
-  std::stringstream doc;
-  doc << in.rdbuf();
-  CHECK_MESSAGE(doc.str() == r.out, "docs/soc-format.md is stale: run build/tilesim soc format > docs/soc-format.md");
+  std::ifstream in(std::string(TILESIM_SOURCE_DIR) + "/" + doc);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK_MESSAGE(text.str() == r.out, doc << " is stale: run build/tilesim " << command << " format > " << doc);
+}
+}  // namespace
+
+TEST_CASE("docs_soc_format_is_generated_from_the_declarations") { check_generated_doc("soc", "docs/soc-format.md"); }
+
+TEST_CASE("docs_output_format_is_generated_from_the_statistic_declarations") {
+  check_generated_doc("run", "docs/output-format.md");
 }
 
 TEST_CASE("info_kernels_on_the_gpu_lists_dispatches_and_workgroups") {
