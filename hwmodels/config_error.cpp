@@ -10,6 +10,7 @@ std::string located(const std::string& file, int line0, int column0, const std::
                     const std::string& message) {
   std::string where = file;
   if (line0 >= 0) where += fmt::format(":{}:{}", line0 + 1, column0 + 1);
+  if (where.empty()) return key.empty() ? message : fmt::format("{}: {}", key, message);
   return key.empty() ? fmt::format("{}: {}", where, message) : fmt::format("{}: {}: {}", where, key, message);
 }
 

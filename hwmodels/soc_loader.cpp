@@ -57,7 +57,7 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
         !fs::is_regular_file(fs::path(data_root()) / "configs" / "socs" / "host.yaml"))
       throw ConfigError("host has not been probed on this machine: run `tilesim probe-host` (scripts/setup.sh does)");
     YAML::Node scalar(name_or_path);
-    return resolve(scalar, SocSpec::section(), NodeOrigin{"--soc", ""}, 0);
+    return resolve(scalar, SocSpec::section(), NodeOrigin{fmt::format("SoC '{}'", name_or_path), ""}, 0);
   }
   YAML::Node tree = resolve(load_yaml_map(name_or_path), SocSpec::section(), NodeOrigin{name_or_path, ""}, 0);
   if (!tree["name"]) tree["name"] = fs::path(name_or_path).stem().string();
@@ -67,7 +67,7 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
 void apply_override(YAML::Node& tree, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw ConfigError(fmt::format("--set {}: expected KEY=VALUE", assignment));
+    throw ConfigError::about("set", fmt::format("{}: an override is KEY=VALUE", assignment));
   const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
   const Section* s = &SocSpec::section();
   std::vector<YAML::Node> path{tree};
@@ -79,16 +79,20 @@ void apply_override(YAML::Node& tree, const std::string& assignment) {
     walked = join_path(walked, part);
     auto unknown = [&](const std::vector<std::string>& options) {
       const std::string hint = nearest(part, options);
-      return ConfigError(fmt::format("--set: {}: unknown key '{}'{}", key, walked,
+      return ConfigError::about("set", fmt::format("{}: unknown key '{}'{}", key, walked,
                                      hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     };
     if (dot == std::string::npos) {
       const ParamDecl* p = s->param(part);
       if (const std::string* why = s->not_modelled_reason(part); !p && why)
-        throw ConfigError(fmt::format("--set: {}: not modelled: {}", key, *why));
+        throw ConfigError::about("set", fmt::format("{}: not modelled: {}", key, *why));
       if (!p) throw unknown(s->keys());
       YAML::Node v(value);
-      check_param(v, *p, NodeOrigin{"--set", key});
+      try {
+        check_param(v, *p, NodeOrigin{"", key});
+      } catch (const ConfigError& e) {
+        throw ConfigError::about("set", e.what());
+      }
       YAML::Node parent = path.back();
       parent[part] = v;
       return;

@@ -117,7 +117,7 @@ EngineProfile load_engine(const std::string& name_or_path) {
                                     hint.empty() ? "" : " (did you mean '" + hint + "'?)", fmt::join(names, ", ")));
     }
   }
-  const NodeOrigin where{is_path ? name_or_path : "--engine", ""};
+  const NodeOrigin where{is_path ? name_or_path : fmt::format("engine '{}'", name_or_path), ""};
   const YAML::Node tree = is_path ? resolve(load_yaml_map(name_or_path), EngineProfile::section(), where)
                                   : resolve(YAML::Node(name_or_path), EngineProfile::section(), where);
   EngineProfile e;

@@ -293,6 +293,16 @@ int cmd_probe_host(const Options& o, std::ostream& out) {
   return 0;
 }
 
+// The flag that sets a run setting the simulator names in an error (ConfigError::about).
+std::string flag_of_setting(const std::string& setting) {
+  static const std::pair<const char*, const char*> flags[] = {
+      {"threads", "--threads"}, {"cores", "--cores"}, {"precision", "--precision"},
+      {"device", "--device"},   {"input", "--input"}, {"set", "--set"}};
+  for (const auto& [name, flag] : flags)
+    if (setting == name) return flag;
+  return setting;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -422,7 +432,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (*run) return cmd_run(o, out, err);
   } catch (const ConfigError& e) {
-    fmt::print(err, "tilesim: error: {}\n", e.what());
+    if (e.setting().empty())
+      fmt::print(err, "tilesim: error: {}\n", e.what());
+    else
+      fmt::print(err, "tilesim: error: {}: {}\n", flag_of_setting(e.setting()), e.what());
     return kBadInput;
   } catch (const GraphError& e) {
     fmt::print(err, "tilesim: error: {}\n", e.what());

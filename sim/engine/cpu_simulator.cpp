@@ -152,7 +152,7 @@ class CpuSimulation {
   // The cores the threads run on, in placement order: the requested clusters' cores, one thread
   // each (threads beyond them time-share).
   std::vector<Core> place_threads(const SocSpec& soc, const CpuRunOptions& opt) {
-    if (opt.threads < 1) throw ConfigError(fmt::format("--threads {}: must be at least 1", opt.threads));
+    if (opt.threads < 1) throw ConfigError::about("threads", fmt::format("a run needs at least one thread, not {}", opt.threads));
     auto clusters = soc.clusters_of(opt.cores);
     if (clusters.empty()) clusters = soc.clusters_of("all");  // a homogeneous SoC: every core is both
     std::vector<const ClusterSpec*> candidates;
@@ -181,7 +181,7 @@ class CpuSimulation {
     const DataType t = p == "fp16" ? DataType::fp16 : p == "int8" ? DataType::int8 : DataType::fp32;
     for (const Core& c : cores)
       if (c.cluster->core.ops_per_cycle(t) <= 0)
-        throw ConfigError(fmt::format("--precision {}: core '{}' has no {} arithmetic", p, c.cluster->core.name, p));
+        throw ConfigError::about("precision", fmt::format("{}: core '{}' has no {} arithmetic", p, c.cluster->core.name, p));
     return t;
   }
 

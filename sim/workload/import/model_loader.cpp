@@ -17,7 +17,7 @@ Network load_model(const std::string& name, const std::optional<Shape>& input, c
     try {
       return m->build(input.value_or(m->default_input));
     } catch (const ShapeError& e) {
-      throw ConfigError(fmt::format("--input {}: {} cannot take this input: {}",
+      throw ConfigError::about("input", fmt::format("{}: {} cannot take this input: {}",
                                     shape_to_string(input.value_or(m->default_input)), name, e.what()));
     }
   }

@@ -56,7 +56,9 @@ std::string Importer::layer_name(const Node& n) {
 void Importer::add_inputs() {
   for (const auto& in : g_.inputs) {
     if (in.name.empty()) fail("a graph input has no name");
-    if (!in.has_shape) fail(fmt::format("graph input '{}' has no shape (give one with --input)", in.name));
+    if (!in.has_shape)
+      throw ConfigError::about("input", fmt::format("{}: graph input '{}' has no shape; give the run its input shape",
+                                                    path_, in.name));
     for (int64_t d : in.dims)
       if (d < 0) fail(fmt::format("graph input '{}' has an unknown or negative dimension", in.name));
     const Shape s(in.dims.begin(), in.dims.end());
