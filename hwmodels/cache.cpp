@@ -3,15 +3,27 @@
 namespace tilesim {
 
 const std::vector<Field<CacheSpec>>& CacheSpec::fields() {
-  static const std::vector<Field<CacheSpec>> f{
-      {{"size", Unit::bytes, "capacity", std::nullopt, "", 1024, 1e9}, &CacheSpec::size},
-      {{"associativity", Unit::count, "ways per set; the model keeps 1 - 1/(2 x ways) of the size, the rest lost to conflict misses", std::nullopt, "", 1, 64, true}, &CacheSpec::associativity},
-      {{"line", Unit::bytes, "line size", 64.0, "", 16, 256, true}, &CacheSpec::line},
-      {{"latency", Unit::cycles, "load-to-use latency in core cycles; the level delivers at most the bytes its client keeps in flight per latency", std::nullopt, "", 1, 500}, &CacheSpec::latency},
-      {{"bandwidth", Unit::bytes, "bytes per core cycle this level delivers to one core", std::nullopt, "", 1, 512},
-       &CacheSpec::bandwidth},
-      {{"energy_per_byte", Unit::joules, "dynamic energy per byte moved at this level", std::nullopt, "", 0, 1e-9},
-       &CacheSpec::energy_per_byte},
+  using C = CacheSpec;
+  static const std::vector<Field<C>> f{
+      {{.key = "size", .unit = Unit::bytes, .meaning = "capacity", .min = 1024, .max = 1e9}, &C::size},
+      {{.key = "associativity",
+        .meaning = "ways per set; the model keeps 1 - 1/(2 x ways) of the size, the rest lost to conflict misses",
+        .min = 1, .max = 64, .integral = true},
+       &C::associativity},
+      {{.key = "line", .unit = Unit::bytes, .meaning = "line size", .default_value = 64, .min = 16, .max = 256,
+        .integral = true},
+       &C::line},
+      {{.key = "latency", .unit = Unit::cycles,
+        .meaning = "load-to-use latency in core cycles; the level delivers at most the bytes its client keeps in "
+                   "flight per latency",
+        .min = 1, .max = 500},
+       &C::latency},
+      {{.key = "bandwidth", .unit = Unit::bytes, .meaning = "bytes per core cycle this level delivers to one core",
+        .min = 1, .max = 512},
+       &C::bandwidth},
+      {{.key = "energy_per_byte", .unit = Unit::joules, .meaning = "dynamic energy per byte moved at this level",
+        .min = 0, .max = 1e-9},
+       &C::energy_per_byte},
   };
   return f;
 }

@@ -24,21 +24,31 @@ double ClusterSpec::energy_scale() const {
   return (voltage / top) * (voltage / top);
 }
 
+const ChoiceTable<ClusterKind>& cluster_kind_names() {
+  static const ChoiceTable<ClusterKind> t{{"big", ClusterKind::big}, {"little", ClusterKind::little}};
+  return t;
+}
+
 const std::vector<Field<ClusterSpec>>& ClusterSpec::fields() {
   using C = ClusterSpec;
   static const std::vector<Field<C>> f{
-      {{"kind", Unit::count, "big or little: the cores ncnn's powersave=2 or 1 binds to", std::nullopt, "", 0, 0,
-        false, {"big", "little"}, true}, &C::kind},
-      {{"count", Unit::count, "cores in the cluster", std::nullopt, "", 1, 64, true}, &C::count},
-      {{"frequency", Unit::hertz, "clock at the operating point in use", std::nullopt, "", 1e8, 6e9}, &C::frequency},
-      {{"voltage", Unit::volts, "supply voltage at that clock; 0 = from operating_points", 0.0, "", 0, 1.5},
+      choice_field<C>({.key = "kind", .meaning = "big or little: the cores ncnn's powersave=2 or 1 binds to"}, &C::kind,
+                      cluster_kind_names()),
+      {{.key = "count", .meaning = "cores in the cluster", .min = 1, .max = 64, .integral = true}, &C::count},
+      {{.key = "frequency", .unit = Unit::hertz, .meaning = "clock at the operating point in use", .min = 1e8, .max = 6e9},
+       &C::frequency},
+      {{.key = "voltage", .unit = Unit::volts, .meaning = "supply voltage at that clock; 0 = from operating_points",
+        .default_value = 0, .max = 1.5},
        &C::voltage},
-      {{"static_power_per_core", Unit::watts, "leakage of one powered core", 0.0, "", 0, 10},
+      {{.key = "static_power_per_core", .unit = Unit::watts, .meaning = "leakage of one powered core",
+        .default_value = 0, .max = 10},
        &C::static_power_per_core},
-      {{"static_power_cluster", Unit::watts, "leakage of the cluster's shared logic", 0.0, "", 0, 10},
+      {{.key = "static_power_cluster", .unit = Unit::watts, .meaning = "leakage of the cluster's shared logic",
+        .default_value = 0, .max = 10},
        &C::static_power_cluster},
-      {{"max_dram_bandwidth", Unit::bandwidth, "DRAM bandwidth the cluster's port passes (0 = no limit)", 0.0, "", 0,
-        1e12}, &C::max_dram_bandwidth},
+      {{.key = "max_dram_bandwidth", .unit = Unit::bandwidth,
+        .meaning = "DRAM bandwidth the cluster's port passes (0 = no limit)", .default_value = 0, .max = 1e12},
+       &C::max_dram_bandwidth},
   };
   return f;
 }

@@ -9,11 +9,15 @@
 
 namespace tilesim {
 
+// Which ncnn powersave setting selects a cluster's cores (2: big, 1: little).
+enum class ClusterKind { big, little };
+const ChoiceTable<ClusterKind>& cluster_kind_names();
+
 struct ClusterSpec {
   std::string name;                      // the key in cpu.clusters
-  std::string kind;                      // big or little: which ncnn powersave setting selects it
+  ClusterKind kind = ClusterKind::big;   // required: every description states it
   CoreSpec core;
-  double count = 0;                      // cores (required)
+  int64_t count = 0;                     // cores (required)
   double frequency = 0;                  // Hz at the operating point in use
   double voltage = 0;                     // V at that operating point (from operating_points when given)
   std::vector<std::pair<double, double>> operating_points;  // (Hz, V), ascending

@@ -20,28 +20,42 @@ double CoreSpec::energy_per_op(DataType t) const {
   return 0;
 }
 
+const ChoiceTable<Isa>& isa_names() {
+  static const ChoiceTable<Isa> t{{"armv7", Isa::armv7},   {"armv8.0", Isa::armv8_0},         {"armv8.2", Isa::armv8_2},
+                                  {"armv9", Isa::armv9},   {"x86-64-avx2", Isa::x86_64_avx2}, {"x86-64-avx512", Isa::x86_64_avx512}};
+  return t;
+}
+
 const std::vector<Field<CoreSpec>>& CoreSpec::fields() {
   using C = CoreSpec;
   static const std::vector<Field<C>> f{
-      {{"isa", Unit::count, "instruction set level", std::nullopt, "", 0, 0, false,
-        {"armv7", "armv8.0", "armv8.2", "armv9", "x86-64-avx2", "x86-64-avx512"}, true}, &C::isa},
-      {{"out_of_order", Unit::count, "out-of-order (true) or in-order (false) pipeline", 1.0, "", 0, 1, false, {},
-        false, true}, &C::out_of_order},
-      {{"fp32_flops_per_cycle", Unit::count, "peak FP32 FLOPs per cycle (2 per FMA lane)", std::nullopt, "", 1, 256},
+      choice_field<C>({.key = "isa", .meaning = "instruction set level"}, &C::isa, isa_names()),
+      {{.key = "out_of_order", .meaning = "out-of-order (true) or in-order (false) pipeline", .default_value = 1,
+        .max = 1, .is_flag = true},
+       &C::out_of_order},
+      {{.key = "fp32_flops_per_cycle", .meaning = "peak FP32 FLOPs per cycle (2 per FMA lane)", .min = 1, .max = 256},
        &C::fp32_flops_per_cycle},
-      {{"fp16_flops_per_cycle", Unit::count, "peak FP16 FLOPs per cycle; 0 = no fp16 arithmetic", 0.0, "", 0, 512},
+      {{.key = "fp16_flops_per_cycle", .meaning = "peak FP16 FLOPs per cycle; 0 = no fp16 arithmetic",
+        .default_value = 0, .max = 512},
        &C::fp16_flops_per_cycle},
-      {{"int8_ops_per_cycle", Unit::count, "peak INT8 operations per cycle (2 per MAC)", 0.0, "", 0, 2048},
+      {{.key = "int8_ops_per_cycle", .meaning = "peak INT8 operations per cycle (2 per MAC)", .default_value = 0,
+        .max = 2048},
        &C::int8_ops_per_cycle},
-      {{"store_bytes_per_cycle", Unit::bytes, "L1D store bytes per cycle (the store port; loads: l1d.bandwidth)", 16.0,
-        "", 4, 256}, &C::store_bytes_per_cycle},
-      {{"outstanding_misses", Unit::count, "lines one core keeps in flight at each level; a level (and DRAM) gives it at most this x line / latency",
-        12.0, "", 1, 256, true}, &C::outstanding_misses},
-      {{"energy_per_fp32_flop", Unit::joules, "dynamic energy per FP32 FLOP", std::nullopt, "", 0, 1e-9},
+      {{.key = "store_bytes_per_cycle", .unit = Unit::bytes,
+        .meaning = "L1D store bytes per cycle (the store port; loads: l1d.bandwidth)", .default_value = 16, .min = 4,
+        .max = 256},
+       &C::store_bytes_per_cycle},
+      {{.key = "outstanding_misses",
+        .meaning = "lines one core keeps in flight at each level; a level (and DRAM) gives it at most this x line / latency",
+        .default_value = 12, .min = 1, .max = 256, .integral = true},
+       &C::outstanding_misses},
+      {{.key = "energy_per_fp32_flop", .unit = Unit::joules, .meaning = "dynamic energy per FP32 FLOP", .max = 1e-9},
        &C::energy_per_fp32_flop},
-      {{"energy_per_fp16_flop", Unit::joules, "dynamic energy per FP16 FLOP", 0.0, "", 0, 1e-9},
+      {{.key = "energy_per_fp16_flop", .unit = Unit::joules, .meaning = "dynamic energy per FP16 FLOP",
+        .default_value = 0, .max = 1e-9},
        &C::energy_per_fp16_flop},
-      {{"energy_per_int8_op", Unit::joules, "dynamic energy per INT8 operation", 0.0, "", 0, 1e-9},
+      {{.key = "energy_per_int8_op", .unit = Unit::joules, .meaning = "dynamic energy per INT8 operation",
+        .default_value = 0, .max = 1e-9},
        &C::energy_per_int8_op},
   };
   return f;

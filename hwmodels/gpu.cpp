@@ -4,42 +4,55 @@ namespace tilesim {
 
 double GpuSpec::peak_flops(DataType t) const {
   const double per_clock = t == DataType::fp32 ? fp32_flops_per_clock : fp16_flops_per_clock;
-  return per_clock * shader_cores * frequency;
+  return per_clock * static_cast<double>(shader_cores) * frequency;
+}
+
+const ChoiceTable<GpuArchitecture>& gpu_architecture_names() {
+  using A = GpuArchitecture;
+  static const ChoiceTable<A> t{{"adreno", A::adreno},         {"mali-midgard", A::mali_midgard},
+                                {"mali-bifrost", A::mali_bifrost}, {"mali-valhall", A::mali_valhall},
+                                {"videocore", A::videocore},   {"nvidia", A::nvidia},
+                                {"powervr", A::powervr},       {"intel", A::intel}};
+  return t;
 }
 
 const std::vector<Field<GpuSpec>>& GpuSpec::fields() {
   using G = GpuSpec;
   static const std::vector<Field<G>> f{
-      {{"architecture", Unit::count, "GPU family", std::nullopt, "", 0, 0, false,
-        {"adreno", "mali-midgard", "mali-bifrost", "mali-valhall", "videocore", "nvidia", "powervr", "intel"},
-        true}, &G::architecture},
-      {{"shader_cores", Unit::count, "shader cores (SPs, Mali cores, SMs, QPUs)", std::nullopt, "", 1, 256, true},
+      choice_field<G>({.key = "architecture", .meaning = "GPU family"}, &G::architecture, gpu_architecture_names()),
+      {{.key = "shader_cores", .meaning = "shader cores (SPs, Mali cores, SMs, QPUs)", .min = 1, .max = 256,
+        .integral = true},
        &G::shader_cores},
-      {{"fp32_flops_per_clock", Unit::count, "peak FP32 FLOPs per clock per shader core", std::nullopt, "", 1, 4096},
+      {{.key = "fp32_flops_per_clock", .meaning = "peak FP32 FLOPs per clock per shader core", .min = 1, .max = 4096},
        &G::fp32_flops_per_clock},
-      {{"fp16_flops_per_clock", Unit::count, "peak FP16 FLOPs per clock per shader core", std::nullopt, "", 1, 8192},
+      {{.key = "fp16_flops_per_clock", .meaning = "peak FP16 FLOPs per clock per shader core", .min = 1, .max = 8192},
        &G::fp16_flops_per_clock},
-      {{"frequency", Unit::hertz, "GPU clock", std::nullopt, "", 5e7, 4e9}, &G::frequency},
-      {{"wave_size", Unit::count, "threads per wave/warp", std::nullopt, "", 1, 128, true}, &G::wave_size},
-      {{"max_waves_per_core", Unit::count, "resident waves per shader core", std::nullopt, "", 1, 256, true},
+      {{.key = "frequency", .unit = Unit::hertz, .meaning = "GPU clock", .min = 5e7, .max = 4e9}, &G::frequency},
+      {{.key = "wave_size", .meaning = "threads per wave/warp", .min = 1, .max = 128, .integral = true}, &G::wave_size},
+      {{.key = "max_waves_per_core", .meaning = "resident waves per shader core", .min = 1, .max = 256, .integral = true},
        &G::max_waves_per_core},
-      {{"registers_per_core", Unit::count, "32-bit registers per shader core", std::nullopt, "", 256, 1e7, true},
+      {{.key = "registers_per_core", .meaning = "32-bit registers per shader core", .min = 256, .max = 1e7,
+        .integral = true},
        &G::registers_per_core},
-      {{"local_memory", Unit::bytes, "workgroup-shared memory per shader core", std::nullopt, "", 0, 1e7},
+      {{.key = "local_memory", .unit = Unit::bytes, .meaning = "workgroup-shared memory per shader core", .max = 1e7},
        &G::local_memory},
-      {{"launch_overhead", Unit::seconds, "cost of one kernel dispatch", std::nullopt, "", 0, 1e-2},
+      {{.key = "launch_overhead", .unit = Unit::seconds, .meaning = "cost of one kernel dispatch", .max = 1e-2},
        &G::launch_overhead},
-      {{"submit_overhead", Unit::seconds, "cost of one command submission and wait", std::nullopt, "", 0, 1e-2},
+      {{.key = "submit_overhead", .unit = Unit::seconds, .meaning = "cost of one command submission and wait",
+        .max = 1e-2},
        &G::submit_overhead},
-      {{"unified_memory", Unit::count, "shares DRAM with the CPU; false (memory of its own) is not modelled", 1.0, "", 0, 1, false, {}, false, true},
+      {{.key = "unified_memory", .meaning = "shares DRAM with the CPU; false (memory of its own) is not modelled",
+        .default_value = 1, .max = 1, .is_flag = true},
        &G::unified_memory},
-      {{"max_dram_bandwidth", Unit::bandwidth, "DRAM bandwidth the GPU's port passes (0 = no limit)", 0.0, "", 0, 1e12},
+      {{.key = "max_dram_bandwidth", .unit = Unit::bandwidth,
+        .meaning = "DRAM bandwidth the GPU's port passes (0 = no limit)", .default_value = 0, .max = 1e12},
        &G::max_dram_bandwidth},
-      {{"energy_per_fp32_flop", Unit::joules, "dynamic energy per FP32 FLOP", std::nullopt, "", 0, 1e-9},
+      {{.key = "energy_per_fp32_flop", .unit = Unit::joules, .meaning = "dynamic energy per FP32 FLOP", .max = 1e-9},
        &G::energy_per_fp32_flop},
-      {{"energy_per_fp16_flop", Unit::joules, "dynamic energy per FP16 FLOP", std::nullopt, "", 0, 1e-9},
+      {{.key = "energy_per_fp16_flop", .unit = Unit::joules, .meaning = "dynamic energy per FP16 FLOP", .max = 1e-9},
        &G::energy_per_fp16_flop},
-      {{"static_power", Unit::watts, "leakage while powered", 0.0, "", 0, 50}, &G::static_power},
+      {{.key = "static_power", .unit = Unit::watts, .meaning = "leakage while powered", .default_value = 0, .max = 50},
+       &G::static_power},
   };
   return f;
 }

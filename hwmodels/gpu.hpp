@@ -11,16 +11,19 @@ namespace tilesim {
 
 // Members hold what the declarations (gpu.cpp) give: required ones start at 0 until a description
 // sets them.
+enum class GpuArchitecture { adreno, mali_midgard, mali_bifrost, mali_valhall, videocore, nvidia, powervr, intel };
+const ChoiceTable<GpuArchitecture>& gpu_architecture_names();
+
 struct GpuSpec {
   std::string name;
-  std::string architecture;             // adreno, mali-bifrost, mali-valhall, videocore, nvidia
-  double shader_cores = 0;              // Adreno SPs, Mali cores, NVIDIA SMs, VideoCore QPUs
+  GpuArchitecture architecture = GpuArchitecture::adreno;  // required: every description states it
+  int64_t shader_cores = 0;             // Adreno SPs, Mali cores, NVIDIA SMs, VideoCore QPUs
   double fp32_flops_per_clock = 0;      // per shader core (2 per FMA lane)
   double fp16_flops_per_clock = 0;      // per shader core
   double frequency = 0;                 // Hz
-  double wave_size = 0;                 // threads per wave / warp
-  double max_waves_per_core = 0;        // resident waves per shader core
-  double registers_per_core = 0;        // 32-bit registers per shader core
+  int64_t wave_size = 0;                // threads per wave / warp
+  int64_t max_waves_per_core = 0;       // resident waves per shader core
+  int64_t registers_per_core = 0;       // 32-bit registers per shader core
   double local_memory = 0;              // bytes of workgroup-shared memory per core
   double launch_overhead = 0;           // seconds per kernel dispatch
   double submit_overhead = 0;           // seconds per command-buffer submission

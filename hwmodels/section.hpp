@@ -2,7 +2,9 @@
 // The schema of one section of a hardware description (a core, a cache, a cluster, ...): its
 // declared parameters and sub-sections. Validation, preset resolution, `soc show` and the
 // generated format reference all walk these.
+#include <algorithm>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -75,18 +77,27 @@ void read_fields(const YAML::Node& node, const std::vector<Field<T>>& fields, T&
   for (const auto& f : fields) {
     const NodeOrigin at{where.file, where.path.empty() ? f.decl.key : where.path + "." + f.decl.key};
     const YAML::Node v = node[f.decl.key];
-    if (!v) {
-      if (!f.decl.default_value && f.decl.default_text.empty())
-        throw ConfigError(located(where.file, -1, -1, at.path, "missing required value (" + f.decl.meaning + ")"));
-    }
-    if (auto m = std::get_if<double T::*>(&f.member))
-      out.*(*m) = v ? check_param(v, f.decl, at) : *f.decl.default_value;
-    else if (auto b = std::get_if<bool T::*>(&f.member))
-      out.*(*b) = (v ? check_param(v, f.decl, at) : *f.decl.default_value) != 0.0;
-    else if (auto t = std::get_if<std::string T::*>(&f.member)) {
+    if (!v && !f.decl.default_value && f.decl.default_text.empty())
+      throw ConfigError(located(where.file, -1, -1, at.path, "missing required value (" + f.decl.meaning + ")"));
+    auto number = [&] { return v ? check_param(v, f.decl, at) : *f.decl.default_value; };
+    auto text = [&] {
       if (v) check_param(v, f.decl, at);
-      out.*(*t) = v ? value_node(v).Scalar() : f.decl.default_text;
-    }
+      return v ? value_node(v).Scalar() : f.decl.default_text;
+    };
+    std::visit(
+        [&](const auto& m) {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, double T::*>) out.*m = number();
+          else if constexpr (std::is_same_v<M, int64_t T::*>) out.*m = static_cast<int64_t>(number());
+          else if constexpr (std::is_same_v<M, bool T::*>) out.*m = number() != 0.0;
+          else if constexpr (std::is_same_v<M, std::string T::*>) out.*m = text();
+          else {  // a choice: check_param has checked it is one of decl.choices
+            const std::string chosen = text();
+            const auto& c = f.decl.choices;
+            m.set(out, static_cast<size_t>(std::find(c.begin(), c.end(), chosen) - c.begin()));
+          }
+        },
+        f.member);
   }
 }
 

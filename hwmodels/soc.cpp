@@ -11,7 +11,7 @@ const ClusterSpec* SocSpec::cluster(const std::string& n) const {
 std::vector<const ClusterSpec*> SocSpec::clusters_of(const std::string& kind) const {
   std::vector<const ClusterSpec*> out;
   for (const auto& c : clusters)
-    if (kind == "all" || c.kind == kind) out.push_back(&c);
+    if (kind == "all" || choice_name(cluster_kind_names(), c.kind) == kind) out.push_back(&c);
   return out;
 }
 

@@ -59,8 +59,8 @@ GemmTiling blocked_tiling(const LoweringContext& c, int64_t M, int64_t N, int64_
 }  // namespace
 
 GemmTiling choose_gemm_tiling(const LoweringContext& c, int64_t M, int64_t N, int64_t K) {
-  if (c.engine.layout == "nhwc") return xnnpack_tiling(c, M, N, K);
-  if (c.engine.layout == "nchw_blocked") return blocked_tiling(c, M, N, K);
+  if (c.engine.layout == ActivationLayout::nhwc) return xnnpack_tiling(c, M, N, K);
+  if (c.engine.layout == ActivationLayout::nchw_blocked) return blocked_tiling(c, M, N, K);
   return ncnn_tiling(c, M, N, K);
 }
 

@@ -18,19 +18,32 @@ struct ConvShape {
   bool depthwise() const { return groups > 1 && groups == in_channels && groups == out_channels; }
 };
 
+// The convolution algorithms an engine's rules choose among.
+enum class ConvAlgorithm {
+  gemm_1x1, im2col_gemm, igemm, direct, winograd_f23, winograd_f43, winograd_f63, depthwise_direct,  // CPU
+  gpu_gemm_1x1, gpu_direct, gpu_winograd_f23, gpu_winograd_f43, gpu_depthwise                         // GPU
+};
+const ChoiceTable<ConvAlgorithm>& conv_algorithm_names();
+const std::string& name_of(ConvAlgorithm a);
+bool is_gpu_algorithm(ConvAlgorithm a);
+// F(m, 3): the output tile edge m of a Winograd algorithm, 0 for any other.
+int winograd_output_tile(ConvAlgorithm a);
+
+enum class GroupKind { any, dense, grouped, depthwise };
+enum class RulePrecision { any, fp32, fp16 };
+
 struct ConvRule {
   std::string name;
-  std::string algorithm;
-  double kernel = 0, stride = 0, dilation = 0;  // 0 = any
-  std::string groups = "any";                   // any | dense | grouped | depthwise
-  std::string precision = "any";                // any | fp32 | fp16
-  double min_input_channels = 0, max_input_channels = 1e9;
-  double min_output_channels = 0, max_output_channels = 1e9;
-  double min_output_pixels = 0, max_output_pixels = 1e12;
+  ConvAlgorithm algorithm = ConvAlgorithm::im2col_gemm;  // required: every rule states it
+  int64_t kernel = 0, stride = 0, dilation = 0;          // 0 = any
+  GroupKind groups = GroupKind::any;
+  RulePrecision precision = RulePrecision::any;
+  int64_t min_input_channels = 0, max_input_channels = 1'000'000'000;
+  int64_t min_output_channels = 0, max_output_channels = 1'000'000'000;
+  int64_t min_output_pixels = 0, max_output_pixels = 1'000'000'000'000;
 
   bool matches(const ConvShape& s) const;
 
-  static const std::vector<std::string>& algorithms();
   static const std::vector<Field<ConvRule>>& fields();
   static const Section& section();
 };

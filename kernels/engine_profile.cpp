@@ -18,8 +18,8 @@ FusionRules EngineProfile::fusion() const {
 }
 
 DataType EngineProfile::auto_precision(const CoreSpec& core) const {
-  const bool armv82 = core.isa == "armv8.2" || core.isa == "armv9";
-  if (armv82 && precision_armv82 == "fp16" && core.fp16_flops_per_cycle > 0) return DataType::fp16;
+  if (core.armv8_2_or_later() && precision_armv82 == DataType::fp16 && core.fp16_flops_per_cycle > 0)
+    return DataType::fp16;
   return DataType::fp32;
 }
 
@@ -31,62 +31,74 @@ const ConvRule& EngineProfile::conv_rule(const ConvShape& shape) const {
                                 name, shape.kernel_h, shape.kernel_w, shape.stride, shape.groups));
 }
 
-int64_t EngineProfile::mr(DataType t) const {
-  return static_cast<int64_t>(t == DataType::fp16 && gemm_mr_fp16 > 0 ? gemm_mr_fp16 : gemm_mr);
-}
-int64_t EngineProfile::nr(DataType t) const {
-  return static_cast<int64_t>(t == DataType::fp16 && gemm_nr_fp16 > 0 ? gemm_nr_fp16 : gemm_nr);
-}
-int64_t EngineProfile::pack(DataType t) const {
-  return static_cast<int64_t>(t == DataType::fp16 ? pack_fp16 : pack_fp32);
+int64_t EngineProfile::mr(DataType t) const { return t == DataType::fp16 && gemm_mr_fp16 > 0 ? gemm_mr_fp16 : gemm_mr; }
+int64_t EngineProfile::nr(DataType t) const { return t == DataType::fp16 && gemm_nr_fp16 > 0 ? gemm_nr_fp16 : gemm_nr; }
+int64_t EngineProfile::pack(DataType t) const { return t == DataType::fp16 ? pack_fp16 : pack_fp32; }
+
+const ChoiceTable<EngineTarget>& engine_target_names() {
+  static const ChoiceTable<EngineTarget> t{{"cpu", EngineTarget::cpu}, {"gpu", EngineTarget::gpu}};
+  return t;
 }
 
 const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
   using E = EngineProfile;
+  static const ChoiceTable<ActivationLayout> layouts{{"nchw_packed", ActivationLayout::nchw_packed},
+                                                     {"nhwc", ActivationLayout::nhwc},
+                                                     {"nchw_blocked", ActivationLayout::nchw_blocked}};
+  static const ChoiceTable<DataType> precisions{{"fp16", DataType::fp16}, {"fp32", DataType::fp32}};
+  static const ChoiceTable<Partition> partitions{
+      {"static", Partition::static_chunks}, {"tile2d", Partition::tile2d}, {"dynamic", Partition::dynamic}};
   auto flag = [](const char* key, const char* meaning, bool def) {
-    return ParamDecl{key, Unit::count, meaning, def ? 1.0 : 0.0, "", 0, 1, false, {}, false, true};
+    return ParamDecl{.key = key, .meaning = meaning, .default_value = def ? 1.0 : 0.0, .max = 1, .is_flag = true};
   };
-  auto text = [](const char* key, const char* meaning, const char* def, std::vector<std::string> choices) {
-    return ParamDecl{key, Unit::count, meaning, std::nullopt, def, 0, 0, false, std::move(choices), true};
+  auto count = [](const char* key, const char* meaning, double def, double min, double max) {
+    return ParamDecl{.key = key, .meaning = meaning, .default_value = def, .min = min, .max = max, .integral = true};
+  };
+  auto efficiency = [](const char* key, const char* meaning, double min) {
+    return ParamDecl{.key = key, .unit = Unit::ratio, .meaning = meaning, .min = min, .max = 1};
+  };
+  auto overhead = [](const char* key, const char* meaning) {
+    return ParamDecl{.key = key, .unit = Unit::seconds, .meaning = meaning, .default_value = 0, .max = 1e-3};
   };
   static const std::vector<Field<E>> f{
-      {text("target", "what the engine runs on", "", {"cpu", "gpu"}), &E::target},
-      {text("layout", "activation layout", "", {"nchw_packed", "nhwc", "nchw_blocked"}), &E::layout},
-      {text("precision_armv82", "CPU: precision of --precision auto on ARMv8.2+ cores", "fp32", {"fp16", "fp32"}),
-       &E::precision_armv82},
-      {text("gpu_precision", "GPU: precision of --precision auto", "fp16", {"fp16", "fp32"}), &E::gpu_precision},
-      {text("partition", "how a parallel loop's tiles are split over threads", "static", {"static", "tile2d", "dynamic"}),
-       &E::partition},
-      {{"tiles_per_thread", Unit::count, "tile2d: tiles each thread should get", 1.0, "", 1, 64}, &E::tiles_per_thread},
-      {{"barrier_overhead", Unit::seconds, "cost of the barrier ending each parallel loop", 0.0, "", 0, 1e-3},
-       &E::barrier_overhead},
-      {{"wakeup_overhead", Unit::seconds, "cost of waking worker threads for a layer", 0.0, "", 0, 1e-3},
-       &E::wakeup_overhead},
-      {{"gemm_mr", Unit::count, "fp32 micro-kernel rows", 8.0, "", 1, 64, true}, &E::gemm_mr},
-      {{"gemm_nr", Unit::count, "fp32 micro-kernel columns", 8.0, "", 1, 64, true}, &E::gemm_nr},
-      {{"gemm_mr_fp16", Unit::count, "fp16 micro-kernel rows (0 = as fp32)", 0.0, "", 0, 64, true}, &E::gemm_mr_fp16},
-      {{"gemm_nr_fp16", Unit::count, "fp16 micro-kernel columns (0 = as fp32)", 0.0, "", 0, 64, true},
-       &E::gemm_nr_fp16},
+      choice_field<E>({.key = "target", .meaning = "what the engine runs on"}, &E::target, engine_target_names()),
+      choice_field<E>({.key = "layout", .meaning = "activation layout"}, &E::layout, layouts),
+      choice_field<E>({.key = "precision_armv82", .meaning = "CPU: precision of --precision auto on ARMv8.2+ cores",
+                       .default_text = "fp32"},
+                      &E::precision_armv82, precisions),
+      choice_field<E>({.key = "gpu_precision", .meaning = "GPU: precision of --precision auto", .default_text = "fp16"},
+                      &E::gpu_precision, precisions),
+      choice_field<E>({.key = "partition", .meaning = "how a parallel loop's tiles are split over threads",
+                       .default_text = "static"},
+                      &E::partition, partitions),
+      {{.key = "tiles_per_thread", .meaning = "tile2d: tiles each thread should get", .default_value = 1, .min = 1,
+        .max = 64},
+       &E::tiles_per_thread},
+      {overhead("barrier_overhead", "cost of the barrier ending each parallel loop"), &E::barrier_overhead},
+      {overhead("wakeup_overhead", "cost of waking worker threads for a layer"), &E::wakeup_overhead},
+      {count("gemm_mr", "fp32 micro-kernel rows", 8, 1, 64), &E::gemm_mr},
+      {count("gemm_nr", "fp32 micro-kernel columns", 8, 1, 64), &E::gemm_nr},
+      {count("gemm_mr_fp16", "fp16 micro-kernel rows (0 = as fp32)", 0, 0, 64), &E::gemm_mr_fp16},
+      {count("gemm_nr_fp16", "fp16 micro-kernel columns (0 = as fp32)", 0, 0, 64), &E::gemm_nr_fp16},
       {flag("im2col_workspace", "B is packed (im2col) into a workspace before the GEMM", true), &E::im2col_workspace},
       {flag("skip_padded_taps", "direct convolutions skip kernel taps that fall in the zero padding", false),
        &E::skip_padded_taps},
       {flag("winograd_output_in_gemm", "Winograd's output transform runs inside the GEMM loop", false),
        &E::winograd_output_in_gemm},
-      {{"gemm_efficiency", Unit::ratio, "fraction of peak the GEMM inner loop reaches", std::nullopt, "", 0.05, 1},
-       &E::gemm_efficiency},
-      {{"depthwise_efficiency", Unit::ratio, "fraction of peak direct depthwise loops reach", std::nullopt, "", 0.05,
-        1}, &E::depthwise_efficiency},
-      {{"elementwise_efficiency", Unit::ratio, "fraction of peak pooling, elementwise and transform loops reach",
-        std::nullopt, "", 0.01, 1}, &E::elementwise_efficiency},
-      {{"pack_fp32", Unit::count, "channels per element pack in fp32", 4.0, "", 1, 64, true}, &E::pack_fp32},
-      {{"pack_fp16", Unit::count, "channels per element pack in fp16", 8.0, "", 1, 64, true}, &E::pack_fp16},
-      {{"gpu_local_size", Unit::count, "GPU: invocations per workgroup", 64.0, "", 1, 1024, true}, &E::gpu_local_size},
-      {{"gpu_channels_per_invocation", Unit::count, "GPU: output channels one invocation computes", 4.0, "", 1, 64,
-        true}, &E::gpu_channels_per_invocation},
-      {{"gpu_pixels_per_invocation", Unit::count, "GPU: output pixels one invocation computes", 1.0, "", 1, 64, true},
+      {efficiency("gemm_efficiency", "fraction of peak the GEMM inner loop reaches", 0.05), &E::gemm_efficiency},
+      {efficiency("depthwise_efficiency", "fraction of peak direct depthwise loops reach", 0.05),
+       &E::depthwise_efficiency},
+      {efficiency("elementwise_efficiency", "fraction of peak pooling, elementwise and transform loops reach", 0.01),
+       &E::elementwise_efficiency},
+      {count("pack_fp32", "channels per element pack in fp32", 4, 1, 64), &E::pack_fp32},
+      {count("pack_fp16", "channels per element pack in fp16", 8, 1, 64), &E::pack_fp16},
+      {count("gpu_local_size", "GPU: invocations per workgroup", 64, 1, 1024), &E::gpu_local_size},
+      {count("gpu_channels_per_invocation", "GPU: output channels one invocation computes", 4, 1, 64),
+       &E::gpu_channels_per_invocation},
+      {count("gpu_pixels_per_invocation", "GPU: output pixels one invocation computes", 1, 1, 64),
        &E::gpu_pixels_per_invocation},
-      {{"gpu_registers_per_invocation", Unit::count, "GPU: 32-bit registers one invocation holds", 32.0, "", 1, 255,
-        true}, &E::gpu_registers_per_invocation},
+      {count("gpu_registers_per_invocation", "GPU: 32-bit registers one invocation holds", 32, 1, 255),
+       &E::gpu_registers_per_invocation},
       {flag("gpu_host_copies", "GPU: timings include host<->device upload and download", false), &E::gpu_host_copies},
       {flag("fuse_conv_batchnorm", "fold batch-norm into the preceding convolution", true), &E::fuse_conv_batchnorm},
       {flag("fuse_conv_activation", "apply activations in the convolution's epilogue", true),

@@ -12,33 +12,42 @@
 
 namespace tilesim {
 
+enum class EngineTarget { cpu, gpu };
+const ChoiceTable<EngineTarget>& engine_target_names();
+
+// The activation layout, which also picks the GEMM tiling family: nchw_packed (NC4HW4/NC8HW8;
+// ncnn's get_optimal_tile_mnk, threads over row tiles), nhwc (XNNPACK's MR x NC tiles, 2-D over
+// pthreadpool), nchw_blocked (nChw16c; oneDNN's channel-block x pixel-run chunks).
+enum class ActivationLayout { nchw_packed, nhwc, nchw_blocked };
+
+// How a parallel loop's tiles are split over threads: static (OpenMP schedule(static) chunks),
+// tile2d (pthreadpool's 2-D tiles) or dynamic (each free thread takes the next tile).
+enum class Partition { static_chunks, tile2d, dynamic };
+
 struct EngineProfile {
   std::string name;
   std::string description;
-  std::string target;                 // cpu | gpu
-  // Layout, which also picks the GEMM tiling family: nchw_packed (NC4HW4/NC8HW8; ncnn's
-  // get_optimal_tile_mnk, threads over row tiles) | nhwc (XNNPACK's MR x NC tiles, 2-D over
-  // pthreadpool) | nchw_blocked (nChw16c; oneDNN's channel-block x pixel-run chunks).
-  std::string layout;
-  std::string precision_armv82 = "fp32";  // CPU: what "auto" computes in on ARMv8.2+ cores
-  std::string gpu_precision = "fp16";     // GPU: what "auto" computes in
-  std::string partition = "static";  // static (OpenMP schedule(static)) | tile2d (pthreadpool) | dynamic
+  EngineTarget target = EngineTarget::cpu;            // required: every profile states it
+  ActivationLayout layout = ActivationLayout::nchw_packed;  // required
+  DataType precision_armv82 = DataType::fp32;  // CPU: what "auto" computes in on ARMv8.2+ cores
+  DataType gpu_precision = DataType::fp16;     // GPU: what "auto" computes in
+  Partition partition = Partition::static_chunks;
   double tiles_per_thread = 1;        // tile2d: engines cut N finer until each thread has this many tiles
   double barrier_overhead = 0;        // seconds: the barrier ending each parallel loop
   double wakeup_overhead = 0;         // seconds to wake the worker threads for a layer
-  double gemm_mr = 8, gemm_nr = 8;    // fp32 register micro-kernel: MR rows x NR columns of C
-  double gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
+  int64_t gemm_mr = 8, gemm_nr = 8;   // fp32 register micro-kernel: MR rows x NR columns of C
+  int64_t gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
   bool im2col_workspace = true;       // B is packed (im2col) before the GEMM (false: indirect GEMM reads the input)
   bool winograd_output_in_gemm = false;  // the output transform runs inside the GEMM loop (ncnn)
   bool skip_padded_taps = false;      // direct convolutions skip kernel taps that fall in the padding (oneDNN)
   double gemm_efficiency = 0;         // fraction of peak the GEMM inner loop reaches (required)
   double depthwise_efficiency = 0;    // direct depthwise loops: fewer MACs per load (required)
   double elementwise_efficiency = 0;  // required
-  double pack_fp32 = 4, pack_fp16 = 8;  // channels interleaved per element pack
-  double gpu_local_size = 64;         // invocations per workgroup
-  double gpu_channels_per_invocation = 4;  // output channels one invocation computes
-  double gpu_pixels_per_invocation = 1;    // output pixels one invocation computes
-  double gpu_registers_per_invocation = 32;
+  int64_t pack_fp32 = 4, pack_fp16 = 8;  // channels interleaved per element pack
+  int64_t gpu_local_size = 64;        // invocations per workgroup
+  int64_t gpu_channels_per_invocation = 4;  // output channels one invocation computes
+  int64_t gpu_pixels_per_invocation = 1;    // output pixels one invocation computes
+  int64_t gpu_registers_per_invocation = 32;
   bool gpu_host_copies = false;       // timings include host<->device upload and download
   bool fuse_conv_batchnorm = true, fuse_conv_activation = true, fuse_add_activation = false,
        fuse_conv_add = false;

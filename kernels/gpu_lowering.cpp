@@ -64,14 +64,14 @@ Phase& dispatch(const LoweringContext& c, KernelPlan& plan, const std::string& n
 }  // namespace
 
 KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& engine, const GpuTarget& target) {
-  require_target(engine, "gpu");
+  require_target(engine, EngineTarget::gpu);
   const Operator& op = net.op(id);
   const OpCost cost = op_cost(net, id);
   KernelPlan plan;
   plan.precision = target.precision;
   const LoweringContext c{net, id, op, engine, target.precision, bytes_per_element(target.precision),
                           engine.pack(target.precision), 1, 0};
-  plan.layout = engine.layout == "nhwc" ? "PHWC4" : fmt::format("NC{}HW{}", c.pack, c.pack);
+  plan.layout = engine.layout == ActivationLayout::nhwc ? "PHWC4" : fmt::format("NC{}HW{}", c.pack, c.pack);
   const auto per_invocation = static_cast<int64_t>(engine.gpu_channels_per_invocation);
   // Pixels one workgroup covers: its invocations, each computing a few neighbouring pixels.
   const auto local = static_cast<int64_t>(engine.gpu_local_size * engine.gpu_pixels_per_invocation);
@@ -86,17 +86,17 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
   };
   if (op.type == OpType::Conv) {
     const ConvShape shape = conv_shape(net, id, target.precision);
-    const std::string& algorithm = engine.conv_rule(shape).algorithm;
+    const ConvAlgorithm algorithm = engine.conv_rule(shape).algorithm;
     const int64_t K = shape.in_channels / shape.groups * shape.kernel_h * shape.kernel_w;
     const TensorId w = op.weights.at(0);
-    if ((algorithm == "gpu_winograd_f23" || algorithm == "gpu_winograd_f43") && shape.kernel_h == 3 &&
+    if (is_gpu_algorithm(algorithm) && winograd_output_tile(algorithm) > 0 && shape.kernel_h == 3 &&
         shape.kernel_w == 3 && shape.stride == 1 && shape.dilation == 1 && shape.groups == 1) {
-      const int64_t m = algorithm == "gpu_winograd_f23" ? 2 : 4;
+      const int64_t m = winograd_output_tile(algorithm);
       const Shape& o = net.tensor(out).shape;
       const WinogradCost wc = winograd_cost(m, o[2], o[3], o[0], shape.in_channels, shape.out_channels);
       const int64_t a2 = wc.alpha * wc.alpha;
       const TensorId tin = workspace_id(id, 0), tout = workspace_id(id, 1);
-      plan.algorithm = algorithm;
+      plan.algorithm = name_of(algorithm);
       plan.workspace_bytes = a2 * wc.tiles * (shape.in_channels + shape.out_channels) * c.elem;
       plan.packed_weight_bytes = a2 * shape.in_channels * shape.out_channels * c.elem;
       dispatch(c, plan, "input_transform", engine.elementwise_efficiency, GpuGrid{shape.in_channels, wc.tiles * a2, per_invocation, local},
@@ -107,7 +107,7 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       dispatch(c, plan, "output_transform", engine.elementwise_efficiency, grid, wc.output_transform_flops + cost.flops - 2 * cost.macs,
                {GpuInput{tout, shape.out_channels, wc.tiles * a2, 0, shape.out_channels, false}}, -1, 0, out);
     } else {
-      plan.algorithm = algorithm.rfind("gpu_", 0) == 0 && algorithm.rfind("gpu_winograd", 0) != 0 ? algorithm : "gpu_direct";
+      plan.algorithm = is_gpu_algorithm(algorithm) && winograd_output_tile(algorithm) == 0 ? name_of(algorithm) : "gpu_direct";
       if (shape.depthwise()) plan.algorithm = "gpu_depthwise";
       const bool depthwise = plan.algorithm == "gpu_depthwise";
       dispatch(c, plan, plan.algorithm, depthwise ? engine.depthwise_efficiency : engine.gemm_efficiency, grid,

@@ -15,8 +15,8 @@ namespace tilesim {
 namespace {
 
 std::string layout_name(const EngineProfile& e, int64_t pack) {
-  if (e.layout == "nhwc") return "NHWC";
-  if (e.layout == "nchw_blocked") return fmt::format("nChw{}c", pack);
+  if (e.layout == ActivationLayout::nhwc) return "NHWC";
+  if (e.layout == ActivationLayout::nchw_blocked) return fmt::format("nChw{}c", pack);
   return pack == 1 ? "NCHW" : fmt::format("NC{}HW{}", pack, pack);
 }
 
@@ -30,19 +30,20 @@ void add_epilogue(Phase& phase, int64_t flops) {
   for (int64_t i = 0; i < n; ++i) phase.items[static_cast<size_t>(i)].flops += share(flops, i, i + 1, n);
 }
 
-void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, const std::string& algorithm, int64_t conv_flops) {
+void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, ConvAlgorithm algorithm, int64_t conv_flops) {
   const auto& a = c.op.attrs;
   const TensorId input = c.op.inputs[0], output = c.op.outputs[0];
   const int64_t cin = c.channels(input), cout = c.channels(output), group = a.group;
   const int64_t M = cout / group, K = cin / group * a.kernel_shape[0] * a.kernel_shape[1];
   const int64_t N = c.pixels(output);
   // ncnn packs B (im2col; a plain copy for 1x1) in its own parallel loop before every GEMM.
-  const bool im2col = (algorithm == "im2col_gemm" || algorithm == "gemm_1x1") && c.engine.im2col_workspace;
+  const bool im2col =
+      (algorithm == ConvAlgorithm::im2col_gemm || algorithm == ConvAlgorithm::gemm_1x1) && c.engine.im2col_workspace;
   const TensorId workspace = workspace_id(c.id);
   if (im2col) plan.workspace_bytes = K * group * N * c.elem;
-  if (algorithm == "igemm")  // XNNPACK's indirection buffer: one pointer per kernel tap per output pixel
+  if (algorithm == ConvAlgorithm::igemm)  // XNNPACK's indirection buffer: one pointer per kernel tap per output pixel
     plan.workspace_bytes = a.kernel_shape[0] * a.kernel_shape[1] * N * static_cast<int64_t>(sizeof(void*));
-  if (im2col) plan.add_phase(algorithm == "gemm_1x1" ? "pack" : "im2col", c.engine.elementwise_efficiency);
+  if (im2col) plan.add_phase(algorithm == ConvAlgorithm::gemm_1x1 ? "pack" : "im2col", c.engine.elementwise_efficiency);
   plan.add_phase("gemm", c.engine.gemm_efficiency);
   // References only once every phase exists: adding a phase may move the others.
   Phase* pack = im2col ? &plan.phases.front() : nullptr;
@@ -57,7 +58,7 @@ void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, const std::stri
     plan.tile_shape = gemm_tiles(c, gemm, shape);
   }
   const int64_t epilogue = conv_flops - gemm.flops();
-  if (algorithm == "direct" && c.engine.skip_padded_taps) {  // taps in the padding are never computed
+  if (algorithm == ConvAlgorithm::direct && c.engine.skip_padded_taps) {  // taps in the padding are never computed
     const double valid = valid_tap_fraction(c.net, c.id);
     for (auto& w : gemm.items) w.flops = static_cast<int64_t>(static_cast<double>(w.flops) * valid);
   }
@@ -92,9 +93,12 @@ ConvShape conv_shape(const Network& net, OpId id, DataType precision) {
                    net.tensor(op.inputs[0]).shape[1], out[1], out[2] * out[3], precision};
 }
 
-void require_target(const EngineProfile& engine, const char* target) {
-  if (engine.target != target)
-    throw ConfigError(fmt::format("engine '{}' targets the {}; use --device {}", engine.name, engine.target, engine.target));
+void require_target(const EngineProfile& engine, EngineTarget target) {
+  if (engine.target != target) {
+    const std::string& runs_on = choice_name(engine_target_names(), engine.target);
+    throw ConfigError::about("device", fmt::format("engine '{}' targets the {}, not the {}: run it on the {}", engine.name,
+                                                   runs_on, choice_name(engine_target_names(), target), runs_on));
+  }
 }
 
 CpuTarget cpu_target(const ClusterSpec& cluster, DataType precision, int threads) {
@@ -104,7 +108,7 @@ CpuTarget cpu_target(const ClusterSpec& cluster, DataType precision, int threads
 }
 
 KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine, const CpuTarget& target) {
-  require_target(engine, "cpu");
+  require_target(engine, EngineTarget::cpu);
   const Operator& op = net.op(id);
   const OpCost cost = op_cost(net, id);
   KernelPlan plan;
@@ -117,26 +121,27 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
   switch (op.type) {
     case OpType::Conv: {
       const ConvShape shape = conv_shape(net, id, target.precision);
-      const std::string& algorithm = engine.conv_rule(shape).algorithm;
-      if (algorithm == "depthwise_direct" && shape.depthwise()) {
+      const ConvAlgorithm algorithm = engine.conv_rule(shape).algorithm;
+      if (algorithm == ConvAlgorithm::depthwise_direct && shape.depthwise()) {
         plan.algorithm = (c.nhwc() ? "dwconv_" : "depthwise_direct_") + window_suffix(op.attrs);
         Phase& p = plan.add_phase("depthwise", engine.depthwise_efficiency);
         c.nhwc() ? output_row_tiles(c, p, cost.flops, true) : channel_pack_tiles(c, p, cost.flops, true);
-      } else if (algorithm.rfind("winograd_f", 0) == 0 && shape.kernel_h == 3 && shape.kernel_w == 3 &&
-                 shape.stride == 1 && shape.dilation == 1 && shape.groups == 1) {
-        plan.algorithm = algorithm;
-        winograd_plan(c, plan, algorithm == "winograd_f23" ? 2 : algorithm == "winograd_f43" ? 4 : 6,
-                      cost.flops - 2 * cost.macs);
-      } else if (algorithm.rfind("gpu_", 0) == 0) {
+      } else if (const int m = winograd_output_tile(algorithm); m > 0 && !is_gpu_algorithm(algorithm) &&
+                 shape.kernel_h == 3 && shape.kernel_w == 3 && shape.stride == 1 && shape.dilation == 1 &&
+                 shape.groups == 1) {
+        plan.algorithm = name_of(algorithm);
+        winograd_plan(c, plan, m, cost.flops - 2 * cost.macs);
+      } else if (is_gpu_algorithm(algorithm)) {
         throw ConfigError(fmt::format("engine '{}': CPU rule '{}' names GPU algorithm {}", engine.name,
-                                      engine.conv_rule(shape).name, algorithm));
+                                      engine.conv_rule(shape).name, name_of(algorithm)));
       } else {
         // GEMM family; a rule that does not fit the shape (Winograd on a 5x5) falls back to im2col.
         const bool pointwise = shape.kernel_h == 1 && shape.kernel_w == 1 && op.attrs.pads == std::vector<int64_t>{0, 0, 0, 0};
-        std::string alg = algorithm;
-        if (alg == "depthwise_direct" || alg.rfind("winograd_f", 0) == 0 || (alg == "gemm_1x1" && !pointwise))
-          alg = "im2col_gemm";
-        plan.algorithm = shape.groups > 1 ? "group_" + alg : alg;
+        ConvAlgorithm alg = algorithm;
+        if (alg == ConvAlgorithm::depthwise_direct || winograd_output_tile(alg) > 0 ||
+            (alg == ConvAlgorithm::gemm_1x1 && !pointwise))
+          alg = ConvAlgorithm::im2col_gemm;
+        plan.algorithm = shape.groups > 1 ? "group_" + name_of(alg) : name_of(alg);
         lower_gemm_conv(c, plan, alg, cost.flops);
       }
       break;

@@ -17,7 +17,7 @@ struct LoweringContext {
   int threads;          // CPU threads the tiles are cut for
   double cache_bytes;   // CPU: the cache level GEMM panels are blocked for
 
-  bool nhwc() const { return engine.layout == "nhwc"; }
+  bool nhwc() const { return engine.layout == ActivationLayout::nhwc; }
   int64_t channels(TensorId t) const { return geometry_of(net.tensor(t)).channels; }
   int64_t pixels(TensorId t) const { return geometry_of(net.tensor(t)).pixels; }
 
@@ -34,7 +34,7 @@ struct LoweringContext {
 };
 
 // Lowering for one target with an engine built for another is a user error.
-void require_target(const EngineProfile& engine, const char* target);
+void require_target(const EngineProfile& engine, EngineTarget target);
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }

@@ -103,7 +103,7 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
   const SocSpec soc = load_soc(soc_name, o.soc_overrides);
   const EngineProfile engine = load_engine(engine_name);
   const std::string group = o.group.empty() ? (trace.device.empty() ? soc_name : trace.device) : o.group;
-  const std::string device = engine.target;
+  const std::string& device = choice_name(engine_target_names(), engine.target);
   const int threads = static_cast<int>(std::max<int64_t>(1, trace.threads));
   const std::string precision = trace.precision.empty() ? "auto" : trace.precision;
   const std::string detail = fmt::format("{} {} threads {} {}", engine_name, threads, trace.cores, precision);

@@ -46,7 +46,7 @@ nlohmann::json info_json(const Network& net, const Shape& input, const std::opti
   std::optional<GpuTarget> gpu;
   if (kernels && kernels->gpu) {
     if (!kernels->soc->gpu) throw ConfigError(fmt::format("--device gpu: {} has no GPU described", kernels->soc->name));
-    gpu = GpuTarget{&*kernels->soc->gpu, kernels->engine->gpu_precision == "fp16" ? DataType::fp16 : DataType::fp32};
+    gpu = GpuTarget{&*kernels->soc->gpu, kernels->engine->gpu_precision};
   } else if (kernels) {
     const ClusterSpec& cluster = *kernels->soc->clusters_of("big").front();
     cpu = cpu_target(cluster, kernels->engine->auto_precision(cluster.core), kernels->threads);

@@ -129,7 +129,7 @@ class CpuSimulation {
     double clock = engine_.wakeup_overhead;
     for (const Phase& phase : plan.phases) {
       const auto n = static_cast<int64_t>(phase.items.size());
-      ItemSource source = engine_.partition == "static" ? ItemSource::static_chunks(n, options_.threads, workers)
+      ItemSource source = engine_.partition == Partition::static_chunks ? ItemSource::static_chunks(n, options_.threads, workers)
                                                         : ItemSource::shared_queue(n);
       clock = pool_.run_phase(plan, phase, workers, source, cores_, limits_, now, layer_index, clock, tally);
       clock += engine_.barrier_overhead;

@@ -147,12 +147,12 @@ LayerResult copy_layer(const std::string& name, const std::string& op, int64_t b
 RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineProfile& engine,
                        const GpuRunOptions& options) {
   if (!soc.gpu) throw ConfigError::about("device", fmt::format("gpu: {} has no GPU described", soc.name));
-  if (engine.target != "gpu")
+  if (engine.target != EngineTarget::gpu)
     throw ConfigError::about("device", fmt::format("gpu: engine '{}' targets the cpu; a GPU engine (ncnn-vulkan, tflite-gpu) runs there",
                                   engine.name));
   const GpuSpec& gpu = *soc.gpu;
   DataType precision = options.precision == "fp32" ? DataType::fp32 : DataType::fp16;
-  if (options.precision == "auto") precision = engine.gpu_precision == "fp32" ? DataType::fp32 : DataType::fp16;
+  if (options.precision == "auto") precision = engine.gpu_precision;
   if (options.precision == "int8") throw ConfigError::about("precision", "int8: the GPU engines modelled compute in fp16 or fp32");
   if (precision == DataType::fp16 && gpu.fp16_flops_per_clock <= 0) precision = DataType::fp32;
 

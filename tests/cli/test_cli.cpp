@@ -234,7 +234,8 @@ TEST_CASE("info_kernels_on_the_gpu_lists_dispatches_and_workgroups") {
   CHECK(winograd);
   const auto wrong = tilesim_cli({"info", "--model", "resnet18", "--kernels", "--engine", "ncnn-vulkan"});
   CHECK(wrong.status == 2);
-  CHECK(wrong.err.find("--device gpu") != std::string::npos);
+  CHECK(wrong.err.find("--device: engine 'ncnn-vulkan' targets the gpu, not the cpu: run it on the gpu") !=
+        std::string::npos);
 }
 
 TEST_CASE("run_writes_hdf5_results_and_a_perfetto_trace") {

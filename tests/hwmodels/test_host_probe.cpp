@@ -30,7 +30,7 @@ TEST_CASE("a_probed_host_description_resolves_and_keeps_what_was_measured") {
   CHECK(soc.clusters[0].count == 2);
   CHECK(soc.clusters[0].frequency == doctest::Approx(3.6e9).epsilon(1e-3));
   CHECK(soc.clusters[0].core.fp32_flops_per_cycle == doctest::Approx(32).epsilon(1e-2));
-  CHECK(soc.clusters[0].core.isa == "x86-64-avx512");
+  CHECK(soc.clusters[0].core.isa == Isa::x86_64_avx512);
   CHECK(soc.clusters[0].core.l2->size == 1048576);
   CHECK(soc.l3->size == 33554432);
   CHECK(soc.memory.peak_bandwidth() == doctest::Approx(30e9).epsilon(1e-3));

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "hwmodels/cache.hpp"
 #include "hwmodels/cluster.hpp"
@@ -25,15 +27,26 @@ void check_member_defaults(const char* what) {
   for (const Field<T>& f : T::fields()) {
     const ParamDecl& d = f.decl;
     INFO(std::string(what) << "." << d.key);
-    if (const auto* m = std::get_if<double T::*>(&f.member)) {
-      const double value = fresh.*(*m);
-      if (d.default_value) CHECK(value == *d.default_value);
-      else CHECK((value == 0 || std::isnan(value)));
-    } else if (const auto* s = std::get_if<std::string T::*>(&f.member)) {
-      CHECK(fresh.*(*s) == d.default_text);
-    } else if (const auto* b = std::get_if<bool T::*>(&f.member)) {
-      CHECK(fresh.*(*b) == (d.default_value.value_or(0) != 0));
-    }
+    std::visit(
+        [&](const auto& m) {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, double T::*>) {
+            if (d.default_value) CHECK(fresh.*m == *d.default_value);
+            else CHECK((fresh.*m == 0 || std::isnan(fresh.*m)));
+          } else if constexpr (std::is_same_v<M, int64_t T::*>) {
+            CHECK(d.integral);  // whole numbers, and only they, are bound to integers
+            CHECK(fresh.*m == static_cast<int64_t>(d.default_value.value_or(0)));
+          } else if constexpr (std::is_same_v<M, bool T::*>) {
+            CHECK(fresh.*m == (d.default_value.value_or(0) != 0));
+          } else if constexpr (std::is_same_v<M, std::string T::*>) {
+            CHECK(fresh.*m == d.default_text);
+          } else if (!d.default_text.empty()) {  // a choice; a required one has no empty value to start at
+            REQUIRE(m.index(fresh) < d.choices.size());
+            CHECK(d.choices[m.index(fresh)] == d.default_text);
+          }
+          if constexpr (std::is_same_v<M, double T::*>) CHECK_FALSE(d.integral);
+        },
+        f.member);
   }
 }
 

@@ -238,7 +238,7 @@ TEST_CASE("plans_of_imported_detector_and_transformer_graphs_cover_their_work_on
       const EngineProfile engine = load_engine(engine_name);
       const Network net = fuse(import_ncnn_param(dir + file + ".param"), engine.fusion());
       for (OpId id : net.topological_order()) {
-        const bool on_gpu = engine.target == "gpu";
+        const bool on_gpu = engine.target == EngineTarget::gpu;
         const KernelPlan plan = on_gpu ? lower_layer_gpu(net, id, engine, gpu()) : lower_layer(net, id, engine, big());
         if (plan.algorithm == "view") continue;
         check_plan_covers_layer(net, id, plan);
