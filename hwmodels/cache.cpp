@@ -29,7 +29,7 @@ const std::vector<Field<CacheSpec>>& CacheSpec::fields() {
 }
 
 const Section& CacheSpec::section() {
-  static const Section s{"cache", "one cache level", declarations(fields()), {}, nullptr, ""};
+  static const Section s{.name = "cache", .meaning = "one cache level", .params = declarations(fields())};
   return s;
 }
 

@@ -54,9 +54,10 @@ const std::vector<Field<ClusterSpec>>& ClusterSpec::fields() {
 }
 
 const Section& ClusterSpec::section() {
-  static const Section s{"cluster", "cores of one type at one clock", declarations(fields()),
-                         {{"core", &CoreSpec::section()}, {"l2", &CacheSpec::section()}}, nullptr, "",
-                         {{"operating_points", Unit::hertz, Unit::volts, "operating points: frequency -> voltage"}}};
+  static const Section s{
+      .name = "cluster", .meaning = "cores of one type at one clock", .params = declarations(fields()),
+      .children = {{"core", &CoreSpec::section()}, {"l2", &CacheSpec::section()}},
+      .tables = {{"operating_points", Unit::hertz, Unit::volts, "operating points: frequency -> voltage"}}};
   return s;
 }
 

@@ -62,16 +62,14 @@ const std::vector<Field<CoreSpec>>& CoreSpec::fields() {
 }
 
 const Section& CoreSpec::section() {
-  static const Section s = [] {
-    Section c{"core", "a CPU core type", declarations(fields()),
-              {{"l1d", &CacheSpec::section()}, {"l2", &CacheSpec::section()}}, nullptr, "cores"};
-    c.not_modelled = {
-        {"simd_width", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},
-        {"fma_pipes", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},
-        {"load_bytes_per_cycle", "the L1's load bandwidth is l1d.bandwidth"},
-    };
-    return c;
-  }();
+  static const Section s{
+      .name = "core", .meaning = "a CPU core type", .params = declarations(fields()),
+      .children = {{"l1d", &CacheSpec::section()}, {"l2", &CacheSpec::section()}}, .preset_dir = "cores",
+      .not_modelled = {
+          {"simd_width", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},
+          {"fma_pipes", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},
+          {"load_bytes_per_cycle", "the L1's load bandwidth is l1d.bandwidth"},
+      }};
   return s;
 }
 

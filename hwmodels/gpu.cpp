@@ -58,8 +58,9 @@ const std::vector<Field<GpuSpec>>& GpuSpec::fields() {
 }
 
 const Section& GpuSpec::section() {
-  static const Section s{"gpu", "a GPU", declarations(fields()),
-                         {{"l1", &CacheSpec::section()}, {"l2", &CacheSpec::section()}}, nullptr, "gpus"};
+  static const Section s{.name = "gpu", .meaning = "a GPU", .params = declarations(fields()),
+                         .children = {{"l1", &CacheSpec::section()}, {"l2", &CacheSpec::section()}},
+                         .preset_dir = "gpus"};
   return s;
 }
 

@@ -39,8 +39,8 @@ const std::vector<Field<MemorySpec>>& MemorySpec::fields() {
 }
 
 const Section& MemorySpec::section() {
-  static const Section s{"memory", "main memory", declarations(fields()),
-                         {{"system_cache", &CacheSpec::section()}}, nullptr, "memories"};
+  static const Section s{.name = "memory", .meaning = "main memory", .params = declarations(fields()),
+                         .children = {{"system_cache", &CacheSpec::section()}}, .preset_dir = "memories"};
   return s;
 }
 

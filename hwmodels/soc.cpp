@@ -16,15 +16,17 @@ std::vector<const ClusterSpec*> SocSpec::clusters_of(const std::string& kind) co
 }
 
 const Section& SocSpec::cpu_section() {
-  static const Section clusters{"clusters", "clusters by name", {}, {}, &ClusterSpec::section(), ""};
-  static const Section s{"cpu", "the CPU complex", {},
-                         {{"clusters", &clusters}, {"l3", &CacheSpec::section()}}, nullptr, ""};
+  static const Section clusters{.name = "clusters", .meaning = "clusters by name", .named_items = &ClusterSpec::section()};
+  static const Section s{.name = "cpu", .meaning = "the CPU complex",
+                         .children = {{"clusters", &clusters}, {"l3", &CacheSpec::section()}}};
   return s;
 }
 
 const Section& SocSpec::section() {
-  static const Section s{"soc", "a system-on-chip", {},
-                         {{"cpu", &cpu_section()}, {"gpu", &GpuSpec::section()}, {"memory", &MemorySpec::section()}}, nullptr, "socs"};
+  static const Section s{
+      .name = "soc", .meaning = "a system-on-chip",
+      .children = {{"cpu", &cpu_section()}, {"gpu", &GpuSpec::section()}, {"memory", &MemorySpec::section()}},
+      .preset_dir = "socs"};
   return s;
 }
 

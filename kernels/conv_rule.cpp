@@ -75,7 +75,7 @@ const std::vector<Field<ConvRule>>& ConvRule::fields() {
 }
 
 const Section& ConvRule::section() {
-  static const Section s{"conv_rule", "a convolution algorithm rule", declarations(fields()), {}, nullptr, ""};
+  static const Section s{.name = "conv_rule", .meaning = "a convolution algorithm rule", .params = declarations(fields())};
   return s;
 }
 

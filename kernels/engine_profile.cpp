@@ -110,10 +110,10 @@ const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
 }
 
 const Section& EngineProfile::section() {
-  static const Section rules{"conv_rules", "convolution algorithm rules, first match wins", {}, {},
-                             &ConvRule::section(), ""};
-  static const Section s{"engine", "an inference engine profile", declarations(fields()), {{"conv_rules", &rules}},
-                         nullptr, "engines"};
+  static const Section rules{.name = "conv_rules", .meaning = "convolution algorithm rules, first match wins",
+                             .named_items = &ConvRule::section()};
+  static const Section s{.name = "engine", .meaning = "an inference engine profile", .params = declarations(fields()),
+                         .children = {{"conv_rules", &rules}}, .preset_dir = "engines"};
   return s;
 }
 
