@@ -1,11 +1,14 @@
 #pragma once
 // The baselines every validation report shows beside the simulator, on the same rows:
-//  - FLOP-proportional: time = k * FLOPs;
+//  - FLOP-proportional: time = k * FLOPs / peak FLOP/s of the compute in use;
 //  - roofline: time = k * max(FLOPs / peak FLOP/s, bytes / DRAM bandwidth), with the peak of
-//    the cores (or GPU) in use at the precision in use and the SoC's achievable bandwidth.
-// Each has one scale k, fitted as the geometric mean of measured/raw over the OTHER devices'
-// rows (leave-one-device-out; leave-one-row-out when there is a single device). The simulator
-// has no fitted scale at all, so the baselines see more measured data than it does.
+//    the cores (or GPU) in use at the precision in use and the SoC's achievable bandwidth;
+//  - oracle FLOP: the FLOP-proportional form with k fitted on the row's own device's other rows,
+//    what a user who has measured that device (but not this network) would predict.
+// The first two fit k on the OTHER devices' rows (leave-one-device-out; leave-one-row-out when
+// there is a single device). Each k minimises the reported error itself (MAPE: the weighted
+// median of measured/raw), so that no baseline is flattered or handicapped by its fit. The
+// simulator has no fitted scale at all, so the baselines see more measured data than it does.
 #include <string>
 #include <vector>
 
@@ -22,8 +25,14 @@ struct BaselineInput {
 
 struct BaselinePredictions {
   std::vector<double> flops_ms, roofline_ms;
+  std::vector<double> oracle_flops_ms;  // 0 where the device has no other row to fit on
 };
 
 BaselinePredictions predict_baselines(const std::vector<BaselineInput>& rows);
+
+// The k minimising the mean of |k * raw_i - measured_i| / measured_i over the rows `use` selects:
+// the median of measured/raw weighted by raw/measured. 0 when no row is usable.
+double mape_optimal_scale(const std::vector<double>& measured, const std::vector<double>& raw,
+                          const std::vector<bool>& use);
 
 }  // namespace tilesim

@@ -289,18 +289,23 @@ ValidationReport summarize(std::vector<ValidationRow> rows, std::vector<std::str
   for (size_t i = 0; i < rows.size(); ++i) {
     rows[i].flops_ms = bp.flops_ms[i];
     rows[i].roofline_ms = bp.roofline_ms[i];
+    rows[i].oracle_flops_ms = bp.oracle_flops_ms[i];
   }
   ValidationReport r;
   r.compared_statistic = "min where the source gives min/max/avg (least disturbed by noise and heat), else median";
   auto summary = [](const std::vector<const ValidationRow*>& rs) {
-    std::vector<double> m, s, f, l;
+    std::vector<double> m, s, f, l, om, o;
     for (const auto* x : rs) {
       m.push_back(x->measured_ms);
       s.push_back(x->simulated_ms);
       f.push_back(x->flops_ms);
       l.push_back(x->roofline_ms);
+      if (x->oracle_flops_ms > 0) {
+        om.push_back(x->measured_ms);
+        o.push_back(x->oracle_flops_ms);
+      }
     }
-    return ValidationSummary{error_metrics(m, s), error_metrics(m, f), error_metrics(m, l)};
+    return ValidationSummary{error_metrics(m, s), error_metrics(m, f), error_metrics(m, l), error_metrics(om, o)};
   };
   std::vector<const ValidationRow*> all;
   std::map<std::string, std::vector<const ValidationRow*>> groups;

@@ -20,11 +20,12 @@ struct ValidationRow {
   double measured_ms = 0, simulated_ms = 0;
   // What the baselines see (from the description alone), and what they predict (set by summarize).
   double flops = 0, min_bytes = 0, peak_flops = 0, bandwidth = 0;
-  double flops_ms = 0, roofline_ms = 0;
+  double flops_ms = 0, roofline_ms = 0, oracle_flops_ms = 0;
 };
 
 struct ValidationSummary {
   ErrorMetrics simulator, flops, roofline;
+  ErrorMetrics oracle_flops;  // on the rows whose device has other rows to fit on
 };
 
 struct ValidationReport {
