@@ -43,6 +43,8 @@ std::vector<std::string> builtin_socs() {
   return names;
 }
 
+bool host_is_probed() { return fs::is_regular_file(fs::path(data_root()) / "configs" / "socs" / "host.yaml"); }
+
 YAML::Node resolve_soc_tree(const std::string& name_or_path) {
   const bool is_path = name_or_path.find('/') != std::string::npos ||
                        name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
@@ -53,8 +55,7 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
       throw ConfigError(fmt::format("unknown SoC '{}'{}; `tilesim socs` lists them", name_or_path,
                                     hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
-    if (name_or_path == "host" &&
-        !fs::is_regular_file(fs::path(data_root()) / "configs" / "socs" / "host.yaml"))
+    if (name_or_path == "host" && !host_is_probed())
       throw ConfigError("host has not been probed on this machine: run `tilesim probe-host` (scripts/setup.sh does)");
     YAML::Node scalar(name_or_path);
     return resolve(scalar, SocSpec::section(), NodeOrigin{fmt::format("SoC '{}'", name_or_path), ""}, 0);

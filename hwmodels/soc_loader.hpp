@@ -15,6 +15,8 @@ std::string data_root();
 
 // Built-in SoC names (configs/socs/*.yaml), sorted.
 std::vector<std::string> builtin_socs();
+// Whether `tilesim probe-host` has described this machine (configs/socs/host.yaml).
+bool host_is_probed();
 
 // A name of a built-in SoC, or a path to a YAML file, resolved into one validated tree.
 YAML::Node resolve_soc_tree(const std::string& name_or_path);

@@ -101,6 +101,10 @@ int cmd_socs(const Options& o, std::ostream& out) {
   }
   TextTable t({"soc", "description"});
   for (const auto& n : names) {
+    if (n == "host" && !host_is_probed()) {  // listed, as `run --soc host` takes it once probed
+      t.add({n, "this machine, once described by `tilesim probe-host` (scripts/setup.sh runs it)"});
+      continue;
+    }
     const YAML::Node tree = resolve_soc_tree(n);
     t.add({n, tree["description"].as<std::string>("")});
   }
@@ -239,34 +243,58 @@ int cmd_record(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 // Prints the fitted efficiencies as profile lines that say what fitted them.
+// Whole-network rows: one scale per engine for all its kernel efficiencies, fitted on `rows`.
+void print_network_scale_fits(const std::vector<NetworkMeasurement>& rows, const std::string& fitted_by,
+                              const std::string& on, std::ostream& out) {
+  std::vector<std::string> engines;
+  for (const auto& r : rows)
+    if (std::find(engines.begin(), engines.end(), r.engine) == engines.end()) engines.push_back(r.engine);
+  bool any = false;
+  for (const auto& engine : engines) {
+    const auto fits = fit_efficiency_scale(rows, engine);
+    if (fits.empty()) continue;
+    any = true;
+    out << fmt::format("# {}: fitted by `{}`\n", engine, fitted_by);
+    for (const auto& f : fits)
+      out << fmt::format("{}: {{value: {:.3f}, source: \"fitted: one scale for all efficiencies, median simulated/"
+                         "measured = 1 over {} rows of {}; not fitted on other rows\"}}\n",
+                         f.key, f.value, f.layers, on);
+  }
+  if (!any) throw ConfigError("calibrate: no network row of these traces could be simulated to fit a scale");
+}
+
 int cmd_calibrate(const Options& o, std::ostream& out) {
   if (!o.dataset.empty()) {  // whole-network rows: one scale per engine
     if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
     if (o.devices.only.empty()) throw ConfigError("calibrate --dataset: give --devices (the calibration SoCs)");
     std::vector<std::string> notes;
-    const auto rows = ncnn_rows(o.data_dir, o.devices, notes);
+    std::vector<NetworkMeasurement> rows;
+    for (auto& r : ncnn_rows(o.data_dir, o.devices, notes))
+      if (r.engine == "ncnn" || r.engine == "ncnn-vulkan") rows.push_back(std::move(r));
     const std::string socs = fmt::format("{}", fmt::join(o.devices.only, ", "));
-    for (const char* engine : {"ncnn", "ncnn-vulkan"}) {
-      const auto fits = fit_efficiency_scale(rows, engine);
-      if (fits.empty()) continue;
-      out << fmt::format("# {}: fitted by `tilesim calibrate --dataset ncnn --devices {}`\n", engine, socs);
-      for (const auto& f : fits)
-        out << fmt::format("{}: {{value: {:.3f}, source: \"fitted: one scale for all efficiencies, median simulated/"
-                           "measured = 1 over {} ncnn benchmark rows of {}; not fitted on the other SoCs\"}}\n",
-                           f.key, f.value, f.layers, socs);
-    }
+    print_network_scale_fits(rows, "tilesim calibrate --dataset ncnn --devices " + socs,
+                             "the ncnn benchmark on " + socs, out);
     return 0;
   }
   if (o.traces_in.empty()) throw ConfigError("calibrate: give --trace F.h5 ... or --dataset ncnn --data DIR --devices ...");
   std::vector<Trace> traces;
+  std::vector<NetworkMeasurement> network_rows;
+  bool layer_rows = false;
   std::string names;
   for (const auto& path : o.traces_in) {
     traces.push_back(read_trace(path));
     const Trace& t = traces.back();
+    layer_rows |= !t.layers.empty();
+    network_rows.insert(network_rows.end(), t.networks.begin(), t.networks.end());
     std::string origin = t.source == path ? "" : t.source;  // a CSV is its own source
     if (!t.recorded_at.empty()) origin += (origin.empty() ? "" : ", ") + t.recorded_at;
     names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() +
              (origin.empty() ? "" : " (" + origin + ")");
+  }
+  if (!layer_rows) {  // whole networks only: a scale per engine, as for a dataset
+    print_network_scale_fits(network_rows, "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace ")),
+                             names, out);
+    return 0;
   }
   const std::string engine = o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
   const auto fits = fit_efficiencies(traces, o.soc == kDefaultSoc ? "" : o.soc, engine);
