@@ -49,18 +49,16 @@ class CpuCores final : public Executor {
     const double l1_loads = level_seconds(static_cast<double>(t.l1 - t.l1_written), cs.l1d, f, 1.0, mlp * cs.l1d.line);
     const double l1_stores = t.l1_written / (cs.store_bytes_per_cycle * f);
     c.compute = std::max({rate > 0 ? work.flops / rate : 0.0, l1_loads, l1_stores});
-    // The core, its L1 and L2 sit in the cluster's voltage domain; shared levels and DRAM do not.
-    double core_energy = work.flops * cs.energy_per_op(plan.precision) + t.l1 * cs.l1d.energy_per_byte;
     for (size_t i = 0; i < core.path.levels.size(); ++i) {
       const CacheSpec& level = *core.path.levels[i]->spec;
       c.on_chip += level_seconds(static_cast<double>(t.level[i]), level, f, 1.0, mlp * level.line);
-      if (core.path.levels[i]->in_client_domain) core_energy += t.level[i] * level.energy_per_byte;
     }
     // The first miss to DRAM is exposed whole; the rest overlap as the flow's cap allows.
     if (t.dram > 0) c.on_chip += soc_.memory.latency;
-    c.energy = cl.energy_scale() * core_energy + t.dram * soc_.memory.energy_per_byte;
-    for (size_t i = 0; i < core.path.levels.size(); ++i)
-      if (!core.path.levels[i]->in_client_domain) c.energy += t.level[i] * core.path.levels[i]->spec->energy_per_byte;
+    // The core, its L1 and L2 sit in the cluster's voltage domain; shared levels and DRAM do not.
+    const double core_energy = work.flops * cs.energy_per_op(plan.precision) + t.l1 * cs.l1d.energy_per_byte +
+                               level_energy(core.path, t, true);
+    c.energy = cl.energy_scale() * core_energy + t.dram * soc_.memory.energy_per_byte + level_energy(core.path, t, false);
     c.dram = t.dram;
     // Little's law at DRAM: the L2's lines in flight over the memory's latency bound one core's bandwidth.
     c.flow.cap = mlp * core.path.levels.front()->spec->line / soc_.memory.latency;

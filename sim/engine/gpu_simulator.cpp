@@ -63,17 +63,13 @@ class ShaderSlots final : public Executor {
     ItemCost c;
     c.compute = work.flops / (per_clock * f * phase.efficiency * share);
     c.on_chip = level_seconds(static_cast<double>(t.l1), gpu_.l1, f, share, bytes_in_flight_);
-    double gpu_energy = work.flops * per_flop + t.l1 * gpu_.l1.energy_per_byte;
     for (size_t i = 0; i < path_.levels.size(); ++i) {
       const CacheLevel& level = *path_.levels[i];
       if (!level.spec) continue;  // the L1-sized stand-in: its hits were charged at the L1
       c.on_chip += level_seconds(static_cast<double>(t.level[i]), *level.spec, f, share, bytes_in_flight_);
-      if (level.in_client_domain) gpu_energy += t.level[i] * level.spec->energy_per_byte;
     }
-    c.energy = gpu_energy + t.dram * soc_.memory.energy_per_byte;
-    for (size_t i = 0; i < path_.levels.size(); ++i)
-      if (path_.levels[i]->spec && !path_.levels[i]->in_client_domain)
-        c.energy += t.level[i] * path_.levels[i]->spec->energy_per_byte;
+    c.energy = work.flops * per_flop + t.l1 * gpu_.l1.energy_per_byte + level_energy(path_, t, true) +
+               t.dram * soc_.memory.energy_per_byte + level_energy(path_, t, false);
     c.dram = t.dram;
     // Little's law at DRAM, as for a CPU core: the workgroup's requests in flight over the latency.
     c.flow.cap = bytes_in_flight_ / soc_.memory.latency;

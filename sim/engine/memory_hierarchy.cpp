@@ -58,6 +58,15 @@ double level_seconds(double bytes, const CacheSpec& level, double hz, double sha
   return std::max(streaming, latency_bound);
 }
 
+double level_energy(const MemoryPath& path, const Traffic& t, bool in_client_domain) {
+  double joules = 0;
+  for (size_t i = 0; i < path.levels.size(); ++i) {
+    const CacheLevel& level = *path.levels[i];
+    if (level.spec && level.in_client_domain == in_client_domain) joules += t.level[i] * level.spec->energy_per_byte;
+  }
+  return joules;
+}
+
 Traffic MemoryHierarchy::access(const MemoryPath& path, const WorkItem& item, int64_t elem) {
   Traffic t;
   const size_t depth = path.levels.size();

@@ -48,6 +48,9 @@ double level_seconds(double bytes, const CacheSpec& level, double hz, double sha
 // 94% 8-way, 97% 16-way.
 double conflict_free_capacity(const CacheSpec& cache);
 
+// Joules of the bytes the levels of `path` served, over those in (or out of) the client's voltage domain.
+double level_energy(const MemoryPath& path, const Traffic& t, bool in_client_domain);
+
 class MemoryHierarchy {
  public:
   explicit MemoryHierarchy(const SocSpec& soc);
