@@ -64,13 +64,13 @@ BaselinePredictions predict_baselines(const std::vector<BaselineInput>& rows) {
   // Across devices: leave the row's device out (its own row when there is one device).
   auto device_key = [&](size_t i) { return one_group ? std::to_string(i) : rows[i].group; };
   auto other_devices = [&](size_t i, size_t j) { return one_group ? i != j : rows[j].group != rows[i].group; };
-  // The oracle: the row's own device, without the row.
+  // The oracle: the row's own run, without the row.
   auto row_key = [](size_t i) { return std::to_string(i); };
-  auto same_device = [&](size_t i, size_t j) { return i != j && rows[j].group == rows[i].group; };
+  auto same_run = [&](size_t i, size_t j) { return i != j && rows[j].group == rows[i].group && rows[j].run == rows[i].run; };
   BaselinePredictions p;
   const auto kf = held_out_scales(measured, flops_raw, device_key, other_devices);
   const auto kr = held_out_scales(measured, roof_raw, device_key, other_devices);
-  const auto ko = held_out_scales(measured, flops_raw, row_key, same_device);
+  const auto ko = held_out_scales(measured, flops_raw, row_key, same_run);
   for (size_t i = 0; i < rows.size(); ++i) {
     p.flops_ms.push_back(kf[i] * flops_raw[i]);
     p.roofline_ms.push_back(kr[i] * roof_raw[i]);

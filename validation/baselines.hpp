@@ -3,8 +3,9 @@
 //  - FLOP-proportional: time = k * FLOPs / peak FLOP/s of the compute in use;
 //  - roofline: time = k * max(FLOPs / peak FLOP/s, bytes / DRAM bandwidth), with the peak of
 //    the cores (or GPU) in use at the precision in use and the SoC's achievable bandwidth;
-//  - oracle FLOP: the FLOP-proportional form with k fitted on the row's own device's other rows,
-//    what a user who has measured that device (but not this network) would predict.
+//  - oracle FLOP: the FLOP-proportional form with k fitted on the other rows of the row's own run
+//    (its device under the same engine, threads, cores and precision): what a user who has
+//    measured that device so, but not this network or layer, would predict.
 // The first two fit k on the OTHER devices' rows (leave-one-device-out; leave-one-row-out when
 // there is a single device). Each k minimises the reported error itself (MAPE: the weighted
 // median of measured/raw), so that no baseline is flattered or handicapped by its fit. The
@@ -16,6 +17,7 @@ namespace tilesim {
 
 struct BaselineInput {
   std::string group;  // the device (the unit left out when fitting)
+  std::string run;    // the conditions of its run on that device (the oracle's unit)
   double measured_ms = 0;
   double flops = 0;       // arithmetic of the layer or network
   double bytes = 0;       // weights + inputs + outputs it must move at least once
@@ -25,7 +27,7 @@ struct BaselineInput {
 
 struct BaselinePredictions {
   std::vector<double> flops_ms, roofline_ms;
-  std::vector<double> oracle_flops_ms;  // 0 where the device has no other row to fit on
+  std::vector<double> oracle_flops_ms;  // 0 where the run has no other row to fit on
 };
 
 BaselinePredictions predict_baselines(const std::vector<BaselineInput>& rows);

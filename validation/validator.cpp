@@ -284,7 +284,8 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
 ValidationReport summarize(std::vector<ValidationRow> rows, std::vector<std::string> notes) {
   std::vector<BaselineInput> base;
   for (const auto& row : rows)
-    base.push_back(BaselineInput{row.group, row.measured_ms, row.flops, row.min_bytes, row.peak_flops, row.bandwidth});
+    base.push_back(
+        BaselineInput{row.group, row.detail, row.measured_ms, row.flops, row.min_bytes, row.peak_flops, row.bandwidth});
   const BaselinePredictions bp = predict_baselines(base);
   for (size_t i = 0; i < rows.size(); ++i) {
     rows[i].flops_ms = bp.flops_ms[i];

@@ -69,7 +69,8 @@ void print_validation_table(const ValidationReport& r, std::ostream& out) {
   t.print(out);
   out << "\nmeasured: " << r.compared_statistic
       << "\nbaselines: one scale each, the one that minimises MAPE, fitted on the other devices' rows (or the other"
-         " rows of a single device); oracle FLOP: fitted on the row's own device's other rows; tilesim fits nothing\n";
+         " rows of a single device); oracle FLOP: fitted on the other rows of the row's own run on its device;"
+         " tilesim fits nothing\n";
   for (const auto& n : r.notes) out << "note: " << n << '\n';
 }
 

@@ -34,13 +34,13 @@ TEST_CASE("rows_without_a_positive_measurement_are_not_counted") {
 
 TEST_CASE("baseline_scales_are_fitted_on_other_devices_only") {
   // Device a runs 2x slower than raw FLOPs say, device b 4x: each is predicted with the other's scale.
-  std::vector<BaselineInput> rows{{"a", 2, 1e9, 0, 1e12, 1e10}, {"a", 4, 2e9, 0, 1e12, 1e10},
-                                  {"b", 4, 1e9, 0, 1e12, 1e10}, {"b", 8, 2e9, 0, 1e12, 1e10}};
+  std::vector<BaselineInput> rows{{"a", "", 2, 1e9, 0, 1e12, 1e10}, {"a", "", 4, 2e9, 0, 1e12, 1e10},
+                                  {"b", "", 4, 1e9, 0, 1e12, 1e10}, {"b", "", 8, 2e9, 0, 1e12, 1e10}};
   const BaselinePredictions p = predict_baselines(rows);
   CHECK(p.flops_ms[0] == doctest::Approx(4));  // a's row at b's scale (4x of 1 ms)
   CHECK(p.flops_ms[2] == doctest::Approx(2));  // b's row at a's scale
   // Roofline: memory-bound rows take bytes / bandwidth.
-  const BaselinePredictions r = predict_baselines({{"x", 1, 1e6, 1e9, 1e12, 1e10}, {"y", 1, 1e6, 1e9, 1e12, 1e10}});
+  const BaselinePredictions r = predict_baselines({{"x", "", 1, 1e6, 1e9, 1e12, 1e10}, {"y", "", 1, 1e6, 1e9, 1e12, 1e10}});
   CHECK(r.roofline_ms[0] == doctest::Approx(1));  // raw 100 ms, scale 1/100 from y
 }
 
@@ -59,14 +59,20 @@ TEST_CASE("baseline_scale_is_the_one_that_minimises_mape") {
   CHECK(mape_optimal_scale(measured, raw, {false, false, false}) == 0);  // nothing to fit on
 }
 
-TEST_CASE("oracle_flop_baseline_is_fitted_on_the_rows_own_device_without_the_row") {
+TEST_CASE("oracle_flop_baseline_is_fitted_on_the_rows_own_run_without_the_row") {
   // Device a: 2x raw on every row; b: 4x. The oracle predicts a's rows at 2x, b's at 4x; the
   // cross-device baseline at the other device's scale. A device with one row has no oracle.
-  std::vector<BaselineInput> rows{{"a", 2, 1e9, 0, 1e12, 1e10}, {"a", 4, 2e9, 0, 1e12, 1e10},
-                                  {"a", 6, 3e9, 0, 1e12, 1e10}, {"b", 4, 1e9, 0, 1e12, 1e10},
-                                  {"b", 8, 2e9, 0, 1e12, 1e10}, {"c", 1, 1e9, 0, 1e12, 1e10}};
+  std::vector<BaselineInput> rows{{"a", "", 2, 1e9, 0, 1e12, 1e10}, {"a", "", 4, 2e9, 0, 1e12, 1e10},
+                                  {"a", "", 6, 3e9, 0, 1e12, 1e10}, {"b", "", 4, 1e9, 0, 1e12, 1e10},
+                                  {"b", "", 8, 2e9, 0, 1e12, 1e10}, {"c", "", 1, 1e9, 0, 1e12, 1e10}};
   const BaselinePredictions p = predict_baselines(rows);
   CHECK(p.oracle_flops_ms[0] == doctest::Approx(2));
   CHECK(p.oracle_flops_ms[4] == doctest::Approx(8));
   CHECK(p.oracle_flops_ms[5] == 0);
+  // Another run on the same device (other threads) is not the row's own run.
+  const BaselinePredictions q = predict_baselines({{"a", "4 threads", 2, 1e9, 0, 1e12, 1e10},
+                                                   {"a", "4 threads", 4, 2e9, 0, 1e12, 1e10},
+                                                   {"a", "1 thread", 8, 1e9, 0, 1e12, 1e10}});
+  CHECK(q.oracle_flops_ms[0] == doctest::Approx(2));
+  CHECK(q.oracle_flops_ms[2] == 0);
 }
