@@ -222,3 +222,25 @@ TEST_CASE("a_narrower_store_port_slows_a_layer_that_writes_more_than_it_computes
   const double narrow = warm_latency(add, load_soc("snapdragon855", {"cpu.clusters.prime.core.store_bytes_per_cycle=4B"}));
   CHECK(narrow > 1.5 * wide);
 }
+
+TEST_CASE("a_lower_core_clock_slows_arithmetic_in_proportion_but_not_dram") {
+  // Halving the prime core's clock doubles a compute-bound convolution's arithmetic, while a
+  // streaming add's DRAM time (bandwidth and latency in seconds, not core cycles) stays put.
+  NetworkBuilder b("clock");
+  TensorId x = b.input({1, 64, 112, 112});  // 1.5 MiB at fp16: streams from DRAM
+  b.add(x, x, "stream");
+  TensorId y = b.input({1, 256, 28, 28});
+  b.conv(y, ConvSpec::square(256, 3), "c3");
+  const Network net = std::move(b).finish();
+  const RunResult fast = run(net, load_soc("snapdragon855"), 1);
+  const RunResult slow = run(net, load_soc("snapdragon855", {"cpu.clusters.prime.frequency=1.42GHz"}), 1);
+  auto layer = [](const RunResult& r, const char* name) {
+    for (const auto& l : r.layers)
+      if (l.name == name) return l;
+    FAIL("no layer " << name);
+    return LayerResult{};
+  };
+  CHECK(layer(slow, "c3").compute_s == doctest::Approx(2 * layer(fast, "c3").compute_s).epsilon(0.01));
+  CHECK(layer(slow, "stream").latency_s < 1.2 * layer(fast, "stream").latency_s);
+  CHECK(layer(slow, "stream").dram_bytes == layer(fast, "stream").dram_bytes);
+}
