@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Plots a validation report: measured against simulated on log axes with the +-20 % band (and the
-FLOP-proportional and roofline baselines on the same rows), and per-row bars of measured and
+FLOP-proportional, roofline and oracle FLOP baselines on the same rows), and per-row bars of measured and
 simulated time.
 
     build/tilesim validate --trace host.h5 --format json > report.json
@@ -35,6 +35,10 @@ def scatter(report, path, title):
                label=f"FLOP-proportional (MAPE {b['flops']['mape']:.0f} %)")
     ax.scatter(measured, [r["roofline_ms"] for r in rows], s=10, marker="+", color="tab:orange", alpha=0.6,
                label=f"roofline (MAPE {b['roofline']['mape']:.0f} %)")
+    if "oracle_flops" in b:  # rows whose run has no other row to fit on have no oracle prediction
+        oracle = [(x, r["oracle_flops_ms"]) for x, r in zip(measured, rows) if r.get("oracle_flops_ms", 0) > 0]
+        ax.scatter([x for x, _ in oracle], [y for _, y in oracle], s=10, marker="1", color="tab:purple", alpha=0.6,
+                   label=f"oracle FLOP (MAPE {b['oracle_flops']['mape']:.0f} %)")
     ax.scatter(measured, [r["simulated_ms"] for r in rows], s=14, color="tab:blue",
                label=f"tilesim (MAPE {m['mape']:.0f} %, ρ {m['spearman']:.2f})")
     ax.set_xscale("log")
