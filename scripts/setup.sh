@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libtbb-dev libboost-graph-dev libhdf5-dev
   doctest-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libdnnl-dev                       # tilesim record: host traces with oneDNN
+  libxnnpack-dev libpthreadpool-dev # tilesim record --engine xnnpack: host traces with XNNPACK
   python3-h5py python3-matplotlib   # scripts/plot_validation.py (Debian's /usr/bin/python3)
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX import (libtilesim_onnx.so)
   python3-onnx python3-torch python3-torchvision  # scripts/export_onnx.py: the ONNX tests' models

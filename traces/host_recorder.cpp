@@ -1,6 +1,8 @@
-// The front end of traces/host_recorder.hpp: loads libtilesim_onednn.so on first use
-// (traces/plugin_module.hpp), as HDF5 is loaded. Nothing here includes oneDNN.
+// The front end of traces/host_recorder.hpp: loads the engine's module on first use
+// (traces/plugin_module.hpp), as HDF5 is loaded. Nothing here includes oneDNN or XNNPACK.
 #include "traces/host_recorder.hpp"
+
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -10,18 +12,34 @@
 namespace tilesim {
 namespace {
 
-using RecordFn = bool (*)(const RecordOptions*, Trace*, std::string*);
+using RecordFn = bool (*)(const RecordOptions*, Trace*, std::vector<std::string>*, std::string*);
 
-constexpr const char* kModule = "libtilesim_onednn.so";
-constexpr const char* kInstall =
-    "install libdnnl-dev (scripts/setup.sh does), then configure and build again so that "
-    "libtilesim_onednn.so is built";
+// A recording engine's module and how to get it.
+struct Backend {
+  const char* engine;
+  const char* module;
+  const char* symbol;
+  const char* install;
+};
 
-void* backend() { return load_plugin(kModule, "host recording (oneDNN)", kInstall); }
+constexpr Backend kBackends[] = {
+    {"onednn", "libtilesim_onednn.so", "tilesim_onednn_record",
+     "install libdnnl-dev (scripts/setup.sh does), then configure and build again so that "
+     "libtilesim_onednn.so is built"},
+    {"xnnpack", "libtilesim_xnnpack.so", "tilesim_xnnpack_record",
+     "install libxnnpack-dev and libpthreadpool-dev (scripts/setup.sh does), then configure and build "
+     "again so that libtilesim_xnnpack.so is built"},
+};
+
+const Backend& backend_for(const std::string& engine) {
+  for (const auto& b : kBackends)
+    if (engine == b.engine) return b;
+  throw ConfigError(fmt::format("record: no recorder for engine '{}' (onednn or xnnpack)", engine));
+}
 
 }  // namespace
 
-Trace record_host_trace(const RecordOptions& options) {
+Trace record_host_trace(const RecordOptions& options, std::vector<std::string>* skipped) {
   if (options.model.empty()) throw ConfigError("record: no model given");
   if (options.min_reps < 1 || options.max_reps < options.min_reps || options.warmup < 0 ||
       !(options.min_seconds_per_layer >= 0))
@@ -32,10 +50,14 @@ Trace record_host_trace(const RecordOptions& options) {
   if (options.input && options.input->size() != 4)
     throw ConfigError(fmt::format("record: the input must be NCHW (4 dimensions), got {}",
                                   shape_to_string(*options.input)));
-  auto fn = reinterpret_cast<RecordFn>(plugin_symbol(backend(), kModule, "tilesim_onednn_record"));
+  const Backend& b = backend_for(options.engine);
+  void* module = load_plugin(b.module, fmt::format("host recording ({})", b.engine), b.install);
+  auto fn = reinterpret_cast<RecordFn>(plugin_symbol(module, b.module, b.symbol));
   Trace trace;
   std::string error;
-  if (!fn(&options, &trace, &error)) throw ConfigError(error);
+  std::vector<std::string> notes;
+  if (!fn(&options, &trace, &notes, &error)) throw ConfigError(error);
+  if (skipped) *skipped = std::move(notes);
   return trace;
 }
 

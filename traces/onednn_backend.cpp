@@ -11,10 +11,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -23,12 +20,8 @@
 
 #include <fmt/format.h>
 
-#include "hwmodels/config_error.hpp"
-#include "hwmodels/host_probe.hpp"
-#include "kernels/engine_profile.hpp"
-#include "sim/workload/fusion.hpp"
-#include "sim/workload/zoo/zoo.hpp"
 #include "traces/host_recorder.hpp"
+#include "traces/layer_recording.hpp"
 
 #if DNNL_VERSION_MAJOR != 2
 #error "traces/onednn_backend.cpp is written against the oneDNN 2.x API (operation descriptors)"
@@ -37,23 +30,10 @@
 namespace tilesim {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using dnnl::algorithm;
 using dnnl::memory;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-
-std::string iso_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
 
 std::string version_string() {
   const dnnl_version_t* v = dnnl_version();
@@ -62,14 +42,8 @@ std::string version_string() {
 
 memory::dims to_dims(const Shape& s) { return memory::dims(s.begin(), s.end()); }
 
-// Small values, so neither activations nor the sum post-op's accumulation leave normal range.
 void fill(memory& m, uint64_t& seed, float scale) {
-  auto* p = static_cast<float*>(m.get_data_handle());
-  const size_t n = m.get_desc().get_size() / sizeof(float);
-  for (size_t i = 0; i < n; ++i) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    p[i] = scale * (static_cast<float>(static_cast<uint32_t>(seed >> 40)) / 8388608.0f - 1.0f);  // [-1, 1)
-  }
+  fill_random(static_cast<float*>(m.get_data_handle()), m.get_desc().get_size() / sizeof(float), seed, scale);
 }
 
 // A memory in the layout `chosen`, holding random values written in the plain layout `plain` and
@@ -261,17 +235,11 @@ Prepared prepare_pool(const Network& net, const Operator& op, const memory::desc
     kernel = {a.kernel_shape.at(0), a.kernel_shape.at(1)};
     strides = {a.strides.at(0), a.strides.at(1)};
     dilation = {a.dilations.at(0) - 1, a.dilations.at(1) - 1};
-    pad_l = {a.pads.at(0), a.pads.at(1)};
-    pad_r = {a.pads.at(2), a.pads.at(3)};
+    const auto pads = floor_mode_pads(op, in, out);  // oneDNN sizes the output by floor division
+    pad_l = {pads[0], pads[1]};
+    pad_r = {pads[2], pads[3]};
     if (op.type == OpType::AveragePool)
       alg = a.count_include_pad ? algorithm::pooling_avg_include_padding : algorithm::pooling_avg_exclude_padding;
-    // oneDNN sizes the output by floor division: with ceil_mode, the extra output column or row
-    // comes from padding on the right or bottom.
-    for (int i = 0; i < 2; ++i) {
-      const int64_t span = (kernel[i] - 1) * (dilation[i] + 1) + 1;
-      if ((in[2 + i] + pad_l[i] + pad_r[i] - span) / strides[i] + 1 != out[2 + i])
-        pad_r[i] = (out[2 + i] - 1) * strides[i] + span - in[2 + i] - pad_l[i];
-    }
   }
   const memory::desc dst_any(to_dims(out), dt::f32, tag::any);
   const dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference, alg, src_layout, dst_any, strides,
@@ -288,38 +256,6 @@ Prepared prepare_pool(const Network& net, const Operator& op, const memory::desc
   return p;
 }
 
-TimeStats time_layer(Prepared& p, dnnl::stream& s, const RecordOptions& o) {
-  for (int i = 0; i < o.warmup; ++i) p.primitive.execute(s, p.args);
-  s.wait();
-  std::vector<double> ms;
-  double total = 0;
-  while (static_cast<int>(ms.size()) < o.min_reps ||
-         (static_cast<int>(ms.size()) < o.max_reps && total < o.min_seconds_per_layer)) {
-    const auto t0 = Clock::now();
-    p.primitive.execute(s, p.args);
-    s.wait();
-    const double sec = seconds_since(t0);
-    total += sec;
-    ms.push_back(sec * 1e3);
-  }
-  TimeStats t;
-  t.count = static_cast<int64_t>(ms.size());
-  double sum = 0;
-  for (double x : ms) sum += x;
-  t.mean_ms = sum / static_cast<double>(ms.size());
-  std::sort(ms.begin(), ms.end());
-  t.min_ms = ms.front();
-  t.max_ms = ms.back();
-  const size_t n = ms.size();
-  t.median_ms = n % 2 ? ms[n / 2] : 0.5 * (ms[n / 2 - 1] + ms[n / 2]);
-  return t;
-}
-
-bool recorded(OpType t) {
-  return t == OpType::Conv || t == OpType::Gemm || t == OpType::MaxPool || t == OpType::AveragePool ||
-         t == OpType::GlobalAveragePool;
-}
-
 // Restores the OpenMP thread count the process had.
 struct ThreadCount {
   int saved = omp_get_max_threads();
@@ -327,33 +263,10 @@ struct ThreadCount {
   ~ThreadCount() { omp_set_num_threads(saved); }
 };
 
-// The network to record: the caller's, else the built-in model at the input asked for.
-Network model_network(const RecordOptions& o) {
-  if (o.network) return *o.network;
-  const ModelEntry* entry = find_model(o.model);
-  if (!entry) {
-    std::vector<std::string> names;
-    for (const auto& m : model_zoo()) names.push_back(m.name);
-    const std::string near = nearest(o.model, names);
-    throw ConfigError(fmt::format("unknown model '{}'{}", o.model, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
-  }
-  return entry->build(o.input.value_or(entry->default_input));
-}
-
 Trace record(const RecordOptions& o) {
-  const Network net = fuse(model_network(o), load_engine("onednn").fusion());
+  const Network net = recording_network(o, "onednn");
   const int threads = o.threads > 0 ? o.threads : omp_get_num_procs();
-
-  Trace trace;
-  trace.device = "host";
-  trace.soc = "host";
-  trace.engine = "onednn";
-  trace.engine_version = version_string();
-  trace.precision = "fp32";
-  trace.threads = threads;
-  trace.cores = "all";
-  trace.recorded_at = iso_now();
-  trace.source = "tilesim record --model " + o.model;
+  Trace trace = host_trace_header(o, "onednn", version_string(), threads);
 
   const ThreadCount thread_count(threads);
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
@@ -361,10 +274,8 @@ Trace record(const RecordOptions& o) {
   uint64_t seed = 0x9e3779b97f4a7c15ULL;
   std::map<TensorId, memory::desc> produced;  // layouts the recorded layers left their outputs in
 
-  trace.clock_before_hz = estimate_clock_hz();
-  for (OpId id : net.topological_order()) {
-    const Operator& op = net.op(id);
-    if (!recorded(op.type)) continue;
+  std::vector<std::string> unused;  // oneDNN creates every layer the recorder times
+  record_layers(net, [&](const Operator& op) {
     Prepared p;
     try {
       if (op.type == OpType::Conv) {
@@ -385,30 +296,11 @@ Trace record(const RecordOptions& o) {
                                            shape_to_string(net.tensor(op.outputs.at(0)).shape), e.what()));
     }
     produced[op.outputs.at(0)] = p.dst_desc;
-
-    LayerMeasurement m;
-    m.name = op.name;
-    m.op = std::string(onnx_name(op.type));
-    m.input = net.tensor(op.inputs.at(0)).shape;
-    m.output = net.tensor(op.outputs.at(0)).shape;
-    if (op.type == OpType::GlobalAveragePool) {  // the window it averages
-      m.kernel_shape = {m.input.at(2), m.input.at(3)};
-      m.strides = {1, 1};
-      m.pads = {0, 0, 0, 0};
-      m.dilations = {1, 1};
-    } else {
-      m.kernel_shape = op.attrs.kernel_shape;
-      m.strides = op.attrs.strides;
-      m.pads = op.attrs.pads;
-      m.dilations = op.attrs.dilations;
-    }
-    m.group = op.type == OpType::Conv ? op.attrs.group : 1;
-    m.dtype = "fp32";
-    m.implementation = p.implementation;
-    m.time = time_layer(p, s, o);
-    trace.layers.push_back(std::move(m));
-  }
-  trace.clock_after_hz = estimate_clock_hz();
+    return LayerTiming{p.implementation, time_layer_runs([&] {
+                         p.primitive.execute(s, p.args);
+                         s.wait();
+                       }, o)};
+  }, trace, unused);
   return trace;
 }
 
@@ -416,7 +308,9 @@ Trace record(const RecordOptions& o) {
 }  // namespace tilesim
 
 // The entry point the front end looks up with dlsym; errors come back as text, not exceptions.
-extern "C" bool tilesim_onednn_record(const tilesim::RecordOptions* options, tilesim::Trace* out, std::string* error) {
+// oneDNN creates every layer the recorder times, so it leaves none out.
+extern "C" bool tilesim_onednn_record(const tilesim::RecordOptions* options, tilesim::Trace* out,
+                                      std::vector<std::string>* /*skipped*/, std::string* error) {
   try {
     *out = tilesim::record(*options);
     return true;

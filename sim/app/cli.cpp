@@ -231,13 +231,16 @@ int cmd_record(const Options& o, std::ostream& out, std::ostream& err) {
     r.network = &*file_model;
   }
   r.threads = o.threads.value_or(1);
-  const Trace trace = record_host_trace(r);
+  if (o.engine != kDefaultEngine) r.engine = o.engine;  // the recorder's own default: oneDNN
+  std::vector<std::string> skipped;
+  const Trace trace = record_host_trace(r, &skipped);
+  for (const auto& s : skipped) err << "note: not recorded: " << s << "\n";
   write_trace(o.out_file, trace);
   double total = 0;
   for (const auto& l : trace.layers) total += l.time.median_ms;
-  out << fmt::format("{}: {} layers of {} on the host with {} ({} threads); sum of medians {:.3f} ms; clock {:.2f} GHz "
+  out << fmt::format("{}: {} layers of {} on the host with {} {} ({} threads); sum of medians {:.3f} ms; clock {:.2f} GHz "
                      "before, {:.2f} GHz after\n",
-                     o.out_file, trace.layers.size(), o.model, trace.engine_version, r.threads, total,
+                     o.out_file, trace.layers.size(), o.model, trace.engine, trace.engine_version, r.threads, total,
                      trace.clock_before_hz / 1e9, trace.clock_after_hz / 1e9);
   return 0;
 }
@@ -364,10 +367,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   info->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   add_format(info, o, {"table", "json"});
 
-  auto* record = app.add_subcommand("record", "time every conv, fully-connected and pooling layer on this machine (oneDNN)");
+  auto* record = app.add_subcommand("record", "time every conv, fully-connected and pooling layer on this machine (oneDNN or XNNPACK)");
   add_model_options(record, o, true);
   record->add_option("--out", o.out_file, "trace file to write (HDF5)")->required();
-  record->add_option("--threads", o.threads, "threads oneDNN runs with (default 1)")->check(CLI::Range(1, 1024));
+  record->add_option("--engine", o.engine, "onednn (default) or xnnpack")->check(CLI::IsMember({"onednn", "xnnpack"}));
+  record->add_option("--threads", o.threads, "threads the engine runs with (default 1)")->check(CLI::Range(1, 1024));
 
   auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
   calibrate->add_option("--trace", o.traces_in, "calibration traces, HDF5 or CSV (not the ones accuracy is reported on)");

@@ -25,6 +25,7 @@ const Unchecked kUnchecked[] = {
     {"scripts/test.sh", "runs the whole test suite, this test among it"},
     {"build/tilesim socs", "its host row is this machine's probe"},
     {"build/tilesim record --model resnet18 --out host.h5 --threads 2", "times layers on this machine"},
+    {"build/tilesim record --model resnet18 --engine xnnpack --out host-xnn.h5 --threads 2", "times layers on this machine"},
     {"build/tilesim validate --trace host.h5", "the trace just recorded on this machine"},
     {"build/tilesim calibrate --trace a.h5 --trace b.h5", "a.h5 and b.h5 stand for traces of your own"},
     {"build/tilesim record --model mine.onnx --out host.h5", "times layers on this machine; mine.onnx is yours"},

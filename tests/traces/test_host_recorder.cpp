@@ -49,12 +49,7 @@ RecordOptions tiny(const std::string& model, Shape input) {
 std::vector<Operator> recorded_layers(const RecordOptions& o) {
   const Network net = fuse(find_model(o.model)->build(*o.input), kOnednnFusion);
   std::vector<Operator> ops;
-  for (OpId id : net.topological_order()) {
-    const Operator& op = net.op(id);
-    if (op.type == OpType::Conv || op.type == OpType::Gemm || op.type == OpType::MaxPool ||
-        op.type == OpType::AveragePool || op.type == OpType::GlobalAveragePool)
-      ops.push_back(op);
-  }
+  for (OpId id : recorded_layers(net)) ops.push_back(net.op(id));
   return ops;
 }
 
@@ -174,5 +169,16 @@ TEST_CASE("record_rejects_an_unknown_model_and_bad_repetition_counts") {
     const std::string what = e.what();
     // Either oneDNN is missing (and the message says how to get it) or the model is unknown.
     CHECK((what.find("libdnnl-dev") != std::string::npos || what.find("squeezenet9") != std::string::npos));
+  }
+}
+
+TEST_CASE("record_rejects_an_engine_it_has_no_recorder_for") {
+  RecordOptions o = tiny("squeezenet1_1", {1, 3, 64, 64});
+  o.engine = "tvm";
+  try {
+    record_host_trace(o);
+    FAIL("no error for an engine without a recorder");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("tvm") != std::string::npos);
   }
 }
