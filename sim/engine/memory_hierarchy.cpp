@@ -1,6 +1,8 @@
 #include "sim/engine/memory_hierarchy.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
 
 #include "sim/engine/canonical_blocks.hpp"
 
@@ -24,6 +26,15 @@ void MemoryHierarchy::append_shared(MemoryPath& path) const {
   if (system_cache_) path.levels.push_back(system_cache_);
 }
 
+namespace {
+// Traffic counts bytes per level in a fixed array: a path deeper than it would overrun it.
+MemoryPath within_traffic_depth(MemoryPath path) {
+  if (path.levels.size() > static_cast<size_t>(kMaxPathLevels))
+    throw std::logic_error("MemoryHierarchy: a path deeper than Traffic counts (kMaxPathLevels)");
+  return path;
+}
+}  // namespace
+
 MemoryPath MemoryHierarchy::add_core(const ClusterSpec& cluster) {
   MemoryPath path;
   if (cluster.core.l2) path.levels.push_back(&add_level(&*cluster.core.l2, *cluster.core.l2, true));
@@ -40,7 +51,7 @@ MemoryPath MemoryHierarchy::add_core(const ClusterSpec& cluster) {
   // Without an L2 the L1 is the last private level; its hits are charged at the L1's speed.
   if (path.levels.empty()) path.levels.push_back(&add_level(&cluster.core.l1d, cluster.core.l1d, true));
   append_shared(path);
-  return path;
+  return within_traffic_depth(std::move(path));
 }
 
 MemoryPath MemoryHierarchy::add_gpu(const GpuSpec& gpu) {
@@ -49,7 +60,7 @@ MemoryPath MemoryHierarchy::add_gpu(const GpuSpec& gpu) {
   // already charged at the L1, so its hits cost nothing more.
   path.levels.push_back(gpu.l2 ? &add_level(&*gpu.l2, *gpu.l2, true) : &add_level(nullptr, gpu.l1, true));
   if (system_cache_) path.levels.push_back(system_cache_);
-  return path;
+  return within_traffic_depth(std::move(path));
 }
 
 double level_seconds(double bytes, const CacheSpec& level, double hz, double share, double bytes_in_flight) {
