@@ -70,7 +70,10 @@ YAML::Node resolve_preset_file(const std::string& name, const Section& s, const 
   if (depth > 16) throw ConfigError(located(where.file, at.Mark().line, at.Mark().column, where.path,
                                             "presets refer to each other in a loop"));
   const std::string file = preset_file(s.preset_dir, name, where, at);
-  return resolve(load_yaml_map(file), s, NodeOrigin{file, ""}, depth + 1);
+  YAML::Node out = resolve(load_yaml_map(file), s, NodeOrigin{file, ""}, depth + 1);
+  // A description built on presets belongs to the family of the root one (what calibration keys cores by).
+  if (s.param("family") && !out["family"]) out["family"] = name;
+  return out;
 }
 
 YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& where, int depth) {

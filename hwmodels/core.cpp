@@ -63,7 +63,14 @@ const std::vector<Field<CoreSpec>>& CoreSpec::fields() {
 
 const Section& CoreSpec::section() {
   static const Section s{
-      .name = "core", .meaning = "a CPU core type", .params = declarations(fields()),
+      .name = "core", .meaning = "a CPU core type", .params = [] {
+        auto p = declarations(fields());
+        p.push_back({.key = "family",
+                     .meaning = "the microarchitecture whose calibrated efficiencies the core takes (default: the root "
+                                "preset of its base chain, else its name)",
+                     .default_text = "its root preset", .is_text = true});
+        return p;
+      }(),
       .children = {{"l1d", &CacheSpec::section()}, {"l2", &CacheSpec::section()}}, .preset_dir = "cores",
       .not_modelled = {
           {"simd_width", "the core's arithmetic is its peak per precision (fp32_flops_per_cycle: lanes x FMA pipes x 2)"},

@@ -14,6 +14,9 @@ const ChoiceTable<Isa>& isa_names();
 
 struct CoreSpec {
   std::string name;
+  // The microarchitecture calibration keys this core by: the root preset of its `base:` chain,
+  // else its name (a core written out in full), unless the description says otherwise.
+  std::string family;
   Isa isa = Isa::armv8_0;              // required: every description states it
   bool out_of_order = true;
   double fp32_flops_per_cycle = 0;     // peak, 2 per FMA lane

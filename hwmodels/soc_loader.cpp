@@ -143,6 +143,7 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
     if (!core) throw ConfigError(located(origin, -1, -1, core_at.path, "missing required core type"));
     c.core.name = core["name"].as<std::string>("");
     read_fields(core, CoreSpec::fields(), c.core, core_at);
+    c.core.family = core["family"] ? value_node(core["family"]).Scalar() : c.core.name;
     if (!core["l1d"]) throw ConfigError(located(origin, -1, -1, core_at.path + ".l1d", "missing required L1D cache"));
     c.core.l1d = parse_cache(core["l1d"], NodeOrigin{origin, core_at.path + ".l1d"});
     c.core.l2 = parse_optional_cache(core, "l2", core_at);

@@ -1,6 +1,7 @@
 #include "kernels/engine_profile.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -15,6 +16,37 @@ namespace fs = std::filesystem;
 
 FusionRules EngineProfile::fusion() const {
   return {fuse_conv_batchnorm, fuse_conv_activation, fuse_add_activation, fuse_conv_add};
+}
+
+double EngineProfile::efficiency(KernelClass k, DataType t) const {
+  if (const double fitted = calibration.pooled.at(k, t); fitted > 0) return fitted;
+  switch (k) {
+    case KernelClass::gemm:
+    case KernelClass::winograd: return gemm_efficiency;
+    case KernelClass::depthwise: return depthwise_efficiency;
+    default: return elementwise_efficiency;
+  }
+}
+
+EngineProfile::OnCore EngineProfile::on_core(const std::string& family) const {
+  OnCore on;
+  const auto own = calibration.cores.find(family);
+  const CalibratedValues* fitted = own == calibration.cores.end() ? nullptr : &own->second;
+  for (const auto& [name, k] : kernel_class_names())
+    for (DataType t : {DataType::fp32, DataType::fp16, DataType::int8})
+      on.values.at(k, t) = fitted && fitted->at(k, t) > 0 ? fitted->at(k, t) : efficiency(k, t);
+  auto overhead = [&](double CalibratedValues::*m, double assumed) {
+    if (fitted && fitted->*m >= 0) return fitted->*m;
+    return calibration.pooled.*m >= 0 ? calibration.pooled.*m : assumed;
+  };
+  on.values.barrier_overhead = overhead(&CalibratedValues::barrier_overhead, barrier_overhead);
+  on.values.wakeup_overhead = overhead(&CalibratedValues::wakeup_overhead, wakeup_overhead);
+  on.values.layer_overhead = overhead(&CalibratedValues::layer_overhead, layer_overhead);
+  return on;
+}
+
+double at_threads(double at_two_threads, int threads) {
+  return threads <= 1 ? 0.0 : at_two_threads * std::log2(static_cast<double>(threads));
 }
 
 DataType EngineProfile::auto_precision(const CoreSpec& core) const {
@@ -74,8 +106,14 @@ const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
       {{.key = "tiles_per_thread", .meaning = "tile2d: tiles each thread should get", .default_value = 1, .min = 1,
         .max = 64},
        &E::tiles_per_thread},
-      {overhead("barrier_overhead", "cost of the barrier ending each parallel loop"), &E::barrier_overhead},
-      {overhead("wakeup_overhead", "cost of waking worker threads for a layer"), &E::wakeup_overhead},
+      {overhead("barrier_overhead",
+                "cost of the barrier ending each parallel loop at two threads (log2(threads) times that at more; none for one)"),
+       &E::barrier_overhead},
+      {overhead("wakeup_overhead",
+                "cost of waking the worker threads for a layer at two threads (log2(threads) times that at more; none for one)"),
+       &E::wakeup_overhead},
+      {overhead("layer_overhead", "fixed cost of running a layer besides its loops (dispatch, output allocation), at any thread count"),
+       &E::layer_overhead},
       {count("gemm_mr", "fp32 micro-kernel rows", 8, 1, 64), &E::gemm_mr},
       {count("gemm_nr", "fp32 micro-kernel columns", 8, 1, 64), &E::gemm_nr},
       {count("gemm_mr_fp16", "fp16 micro-kernel rows (0 = as fp32)", 0, 0, 64), &E::gemm_mr_fp16},
@@ -113,9 +151,18 @@ const Section& EngineProfile::section() {
   static const Section rules{.name = "conv_rules", .meaning = "convolution algorithm rules, first match wins",
                              .named_items = &ConvRule::section()};
   static const Section s{.name = "engine", .meaning = "an inference engine profile", .params = declarations(fields()),
-                         .children = {{"conv_rules", &rules}}, .preset_dir = "engines"};
+                         .children = {{"conv_rules", &rules}, {"calibration", &EngineCalibration::section()}},
+                         .preset_dir = "engines"};
   return s;
 }
+
+EngineProfile with_calibration(const EngineProfile& prior, const EngineCalibration& fit) {
+  EngineProfile e = prior;
+  e.calibration = fit;
+  return e;
+}
+
+EngineProfile uncalibrated(const EngineProfile& engine) { return with_calibration(engine, EngineCalibration{}); }
 
 std::vector<std::string> builtin_engines() { return preset_names("engines"); }
 
@@ -142,6 +189,7 @@ EngineProfile load_engine(const std::string& name_or_path) {
     read_fields(kv.second, ConvRule::fields(), r, NodeOrigin{where.file, "conv_rules." + r.name});
     e.conv_rules.push_back(std::move(r));
   }
+  e.calibration = EngineCalibration::read(tree["calibration"], NodeOrigin{where.file, "calibration"});
   if (e.conv_rules.empty())
     throw ConfigError(located(where.file, -1, -1, "conv_rules", "an engine needs at least one convolution rule"));
   return e;

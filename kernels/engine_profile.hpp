@@ -8,6 +8,7 @@
 #include "hwmodels/core.hpp"
 #include "hwmodels/section.hpp"
 #include "kernels/conv_rule.hpp"
+#include "kernels/engine_calibration.hpp"
 #include "sim/workload/fusion.hpp"
 
 namespace tilesim {
@@ -33,8 +34,9 @@ struct EngineProfile {
   DataType gpu_precision = DataType::fp16;     // GPU: what "auto" computes in
   Partition partition = Partition::static_chunks;
   double tiles_per_thread = 1;        // tile2d: engines cut N finer until each thread has this many tiles
-  double barrier_overhead = 0;        // seconds: the barrier ending each parallel loop
-  double wakeup_overhead = 0;         // seconds to wake the worker threads for a layer
+  double barrier_overhead = 0;        // seconds: the barrier ending each parallel loop, at two threads
+  double wakeup_overhead = 0;         // seconds to wake the worker threads for a layer, at two threads
+  double layer_overhead = 0;          // seconds a layer costs besides its loops (dispatch, output allocation)
   int64_t gemm_mr = 8, gemm_nr = 8;   // fp32 register micro-kernel: MR rows x NR columns of C
   int64_t gemm_mr_fp16 = 0, gemm_nr_fp16 = 0;  // fp16 micro-kernel (0 = as fp32)
   bool im2col_workspace = true;       // B is packed (im2col) before the GEMM (false: indirect GEMM reads the input)
@@ -52,8 +54,19 @@ struct EngineProfile {
   bool fuse_conv_batchnorm = true, fuse_conv_activation = true, fuse_add_activation = false,
        fuse_conv_add = false;
   std::vector<ConvRule> conv_rules;   // first match wins
+  EngineCalibration calibration;      // what calibration fitted (none: the assumptions above hold)
 
   FusionRules fusion() const;
+  // The fraction of peak a kernel class reaches in a precision on core types calibration did not
+  // see: the pooled fitted value, else the profile's assumption for the class.
+  double efficiency(KernelClass k, DataType t) const;
+  // What this engine reaches on a core of `family`: its own fitted values where calibration saw
+  // that family, else as efficiency() and the profile's overheads.
+  struct OnCore {
+    CalibratedValues values;  // every efficiency and overhead filled in
+    double efficiency(KernelClass k, DataType t) const { return values.at(k, t); }
+  };
+  OnCore on_core(const std::string& family) const;
   // The precision "auto" resolves to on this core.
   DataType auto_precision(const CoreSpec& core) const;
   // The rule chosen for a convolution shape (the last rule should match everything).
@@ -65,6 +78,14 @@ struct EngineProfile {
   static const std::vector<Field<EngineProfile>>& fields();
   static const Section& section();
 };
+
+// A per-layer fixed cost stated at two threads, at `threads`: none for one thread (nothing to wake
+// or wait for), growing with log2(threads) as tree barriers and wake-up fan-outs do.
+double at_threads(double at_two_threads, int threads);
+
+// `prior` with `fit` as its calibration; `engine` with none (its assumptions alone).
+EngineProfile with_calibration(const EngineProfile& prior, const EngineCalibration& fit);
+EngineProfile uncalibrated(const EngineProfile& engine);
 
 std::vector<std::string> builtin_engines();
 // A built-in engine name or a path to a profile.

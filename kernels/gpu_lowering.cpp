@@ -30,10 +30,10 @@ struct GpuInput {
 };
 
 // Writes channels [out_c0, out_c0 + grid.channels) of `out` (of `out_channels` in all; -1: the grid's).
-Phase& dispatch(const LoweringContext& c, KernelPlan& plan, const std::string& name, double efficiency,
+Phase& dispatch(const LoweringContext& c, KernelPlan& plan, const std::string& name, KernelClass kernel_class,
                 const GpuGrid& grid, int64_t flops, const std::vector<GpuInput>& inputs, TensorId weights,
                 int64_t weight_bytes_per_channel, TensorId out, int64_t out_c0 = 0, int64_t out_channels = -1) {
-  Phase& p = plan.add_phase(name, efficiency);
+  Phase& p = add_phase(c, plan, name, kernel_class);
   p.local_size = static_cast<int64_t>(c.engine.gpu_local_size);
   p.registers_per_invocation = static_cast<int64_t>(c.engine.gpu_registers_per_invocation);
   const int64_t blocks = ceil_div(grid.channels, grid.channels_per_group);
@@ -99,30 +99,30 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       plan.algorithm = name_of(algorithm);
       plan.workspace_bytes = a2 * wc.tiles * (shape.in_channels + shape.out_channels) * c.elem;
       plan.packed_weight_bytes = a2 * shape.in_channels * shape.out_channels * c.elem;
-      dispatch(c, plan, "input_transform", engine.elementwise_efficiency, GpuGrid{shape.in_channels, wc.tiles * a2, per_invocation, local},
+      dispatch(c, plan, "input_transform", KernelClass::elementwise, GpuGrid{shape.in_channels, wc.tiles * a2, per_invocation, local},
                wc.input_transform_flops, {input(op.inputs[0], false)}, -1, 0, tin);
-      dispatch(c, plan, "gemm", engine.gemm_efficiency, GpuGrid{shape.out_channels, wc.tiles * a2, per_invocation, local}, wc.gemm_flops,
+      dispatch(c, plan, "gemm", KernelClass::winograd, GpuGrid{shape.out_channels, wc.tiles * a2, per_invocation, local}, wc.gemm_flops,
                {GpuInput{tin, shape.in_channels, wc.tiles * a2, 0, shape.in_channels, true}}, w,
                shape.in_channels * a2 * c.elem, tout);
-      dispatch(c, plan, "output_transform", engine.elementwise_efficiency, grid, wc.output_transform_flops + cost.flops - 2 * cost.macs,
+      dispatch(c, plan, "output_transform", KernelClass::elementwise, grid, wc.output_transform_flops + cost.flops - 2 * cost.macs,
                {GpuInput{tout, shape.out_channels, wc.tiles * a2, 0, shape.out_channels, false}}, -1, 0, out);
     } else {
       plan.algorithm = is_gpu_algorithm(algorithm) && winograd_output_tile(algorithm) == 0 ? name_of(algorithm) : "gpu_direct";
       if (shape.depthwise()) plan.algorithm = "gpu_depthwise";
       const bool depthwise = plan.algorithm == "gpu_depthwise";
-      dispatch(c, plan, plan.algorithm, depthwise ? engine.depthwise_efficiency : engine.gemm_efficiency, grid,
+      dispatch(c, plan, plan.algorithm, depthwise ? KernelClass::depthwise : KernelClass::gemm, grid,
                cost.flops, {input(op.inputs[0], !depthwise)}, w,
                (depthwise ? shape.kernel_h * shape.kernel_w : K) * c.elem, out);
     }
   } else if (op.type == OpType::ConvTranspose) {
     plan.algorithm = "gpu_deconv";
     const int64_t K = std::max<int64_t>(1, cost.macs / std::max<int64_t>(1, grid.channels * grid.pixels));
-    dispatch(c, plan, plan.algorithm, engine.gemm_efficiency, grid, cost.flops, {input(op.inputs[0], true)},
+    dispatch(c, plan, plan.algorithm, KernelClass::gemm, grid, cost.flops, {input(op.inputs[0], true)},
              op.weights.at(0), K * c.elem, out);
   } else if (op.type == OpType::Gemm || op.type == OpType::MatMul) {
     plan.algorithm = "gpu_gemm";
     const int64_t K = net.tensor(op.inputs[0]).shape.back();
-    dispatch(c, plan, "gemm", engine.gemm_efficiency, grid, cost.flops, {input(op.inputs[0], true)},
+    dispatch(c, plan, "gemm", KernelClass::gemm, grid, cost.flops, {input(op.inputs[0], true)},
              op.type == OpType::Gemm ? op.weights.at(0) : -1, K * c.elem, out);
   } else {
     plan.algorithm = op.type == OpType::MaxPool || op.type == OpType::AveragePool || op.type == OpType::GlobalAveragePool
@@ -140,7 +140,6 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       return GpuGrid{c.channels(t), pixels,
                      pixels == 1 ? per_invocation * static_cast<int64_t>(engine.gpu_local_size) : per_invocation, local};
     };
-    const double eff = engine.elementwise_efficiency;
     const auto n_out = static_cast<int64_t>(op.outputs.size());
     if (op.type == OpType::Concat && op.attrs.axis == 1 && op.weights.empty()) {
       // ncnn's Vulkan concat: one dispatch per input, each copying into its channels of the output
@@ -149,7 +148,7 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       const auto n_in = static_cast<int64_t>(op.inputs.size());
       for (int64_t i = 0; i < n_in; ++i) {
         const TensorId t = op.inputs[static_cast<size_t>(i)];
-        dispatch(c, plan, plan.algorithm, eff, grid_of(t), share(cost.flops, i, i + 1, n_in), {input(t, false)}, -1, 0,
+        dispatch(c, plan, plan.algorithm, KernelClass::elementwise, grid_of(t), share(cost.flops, i, i + 1, n_in), {input(t, false)}, -1, 0,
                  out, offset, c.channels(out));
         offset += c.channels(t);
       }
@@ -159,7 +158,7 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       int64_t offset = op.type == OpType::Slice ? op.attrs.split.at(0) : 0;
       for (int64_t o = 0; o < n_out; ++o) {
         const TensorId t = op.outputs[static_cast<size_t>(o)];
-        dispatch(c, plan, plan.algorithm, eff, grid_of(t), share(cost.flops, o, o + 1, n_out),
+        dispatch(c, plan, plan.algorithm, KernelClass::elementwise, grid_of(t), share(cost.flops, o, o + 1, n_out),
                  {GpuInput{in, c.channels(in), c.pixels(in), offset, offset + c.channels(t), false}}, -1, 0, t);
         offset += c.channels(t);
       }
@@ -168,7 +167,7 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
       for (TensorId t : op.inputs) inputs.push_back(input(t, c.channels(t) != grid.channels));
       // Multi-output operators write each output in its own dispatch.
       for (int64_t o = 0; o < n_out; ++o)
-        dispatch(c, plan, plan.algorithm, eff, grid_of(op.outputs[static_cast<size_t>(o)]), share(cost.flops, o, o + 1, n_out),
+        dispatch(c, plan, plan.algorithm, KernelClass::elementwise, grid_of(op.outputs[static_cast<size_t>(o)]), share(cost.flops, o, o + 1, n_out),
                  inputs, -1, 0, op.outputs[static_cast<size_t>(o)]);
     }
   }

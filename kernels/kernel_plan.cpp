@@ -17,8 +17,8 @@ int64_t Phase::flops() const {
   return f;
 }
 
-Phase& KernelPlan::add_phase(std::string name, double efficiency) {
-  phases.push_back(Phase{std::move(name), efficiency});
+Phase& KernelPlan::add_phase(std::string name, KernelClass kernel_class, double efficiency) {
+  phases.push_back(Phase{std::move(name), kernel_class, efficiency});
   return phases.back();
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernel_class.hpp"
 #include "sim/workload/data_type.hpp"
 #include "sim/workload/tensor.hpp"
 
@@ -42,7 +43,8 @@ struct WorkItem {
 // phase starts after all of them finish (the engine's barrier, or the dispatch boundary).
 struct Phase {
   std::string name;          // "gemm", "pack", "input_transform", ...
-  double efficiency = 1.0;   // fraction of the core's peak its inner loop reaches
+  KernelClass kernel_class = KernelClass::elementwise;
+  double efficiency = 1.0;   // fraction of the core's peak its inner loop reaches (the engine's, for its class)
   std::vector<WorkItem> items;
   int64_t launched_tiles = 0;  // tiles the engine launches (items may coalesce several)
   int64_t flops() const;
@@ -60,7 +62,7 @@ struct KernelPlan {
   std::vector<Phase> phases;
 
   // The new phase; references to earlier phases may not survive the call.
-  Phase& add_phase(std::string name, double efficiency);
+  Phase& add_phase(std::string name, KernelClass kernel_class, double efficiency);
   int64_t tiles() const;     // tiles the engine launches (workgroups on a GPU) over all phases
   int64_t total_flops() const;
   int64_t total_bytes(bool writes) const;

@@ -43,8 +43,8 @@ void lower_gemm_conv(const LoweringContext& c, KernelPlan& plan, ConvAlgorithm a
   if (im2col) plan.workspace_bytes = K * group * N * c.elem;
   if (algorithm == ConvAlgorithm::igemm)  // XNNPACK's indirection buffer: one pointer per kernel tap per output pixel
     plan.workspace_bytes = a.kernel_shape[0] * a.kernel_shape[1] * N * static_cast<int64_t>(sizeof(void*));
-  if (im2col) plan.add_phase(algorithm == ConvAlgorithm::gemm_1x1 ? "pack" : "im2col", c.engine.elementwise_efficiency);
-  plan.add_phase("gemm", c.engine.gemm_efficiency);
+  if (im2col) add_phase(c, plan, algorithm == ConvAlgorithm::gemm_1x1 ? "pack" : "im2col", KernelClass::elementwise);
+  add_phase(c, plan, "gemm", KernelClass::gemm);
   // References only once every phase exists: adding a phase may move the others.
   Phase* pack = im2col ? &plan.phases.front() : nullptr;
   Phase& gemm = plan.phases.back();
@@ -124,7 +124,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       const ConvAlgorithm algorithm = engine.conv_rule(shape).algorithm;
       if (algorithm == ConvAlgorithm::depthwise_direct && shape.depthwise()) {
         plan.algorithm = (c.nhwc() ? "dwconv_" : "depthwise_direct_") + window_suffix(op.attrs);
-        Phase& p = plan.add_phase("depthwise", engine.depthwise_efficiency);
+        Phase& p = add_phase(c, plan, "depthwise", KernelClass::depthwise);
         c.nhwc() ? output_row_tiles(c, p, cost.flops, true) : channel_pack_tiles(c, p, cost.flops, true);
       } else if (const int m = winograd_output_tile(algorithm); m > 0 && !is_gpu_algorithm(algorithm) &&
                  shape.kernel_h == 3 && shape.kernel_w == 3 && shape.stride == 1 && shape.dilation == 1 &&
@@ -150,7 +150,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       const int64_t cin = c.channels(op.inputs[0]), cout = c.channels(op.outputs[0]), group = op.attrs.group;
       if (group == cin && group == cout) {  // ncnn DeconvolutionDepthWise: a direct loop per channel
         plan.algorithm = "deconv_depthwise_" + window_suffix(op.attrs);
-        channel_pack_tiles(c, plan.add_phase("depthwise", engine.depthwise_efficiency), cost.flops, true);
+        channel_pack_tiles(c, add_phase(c, plan, "depthwise", KernelClass::depthwise), cost.flops, true);
         break;
       }
       // ncnn Deconvolution: a GEMM of the weights with the input, its columns scattered into the
@@ -158,7 +158,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       const int64_t M = cout / group, N = c.pixels(op.outputs[0]);
       const int64_t K = std::max<int64_t>(1, cost.macs / std::max<int64_t>(1, group * M * N));
       plan.algorithm = group > 1 ? "group_deconv_gemm" : "deconv_gemm";
-      Phase& gemm = plan.add_phase("gemm", engine.gemm_efficiency);
+      Phase& gemm = add_phase(c, plan, "gemm", KernelClass::gemm);
       for (int64_t g = 0; g < group; ++g)
         plan.tile_shape = gemm_tiles(c, gemm, GemmShape{M, N, K, op.weights.at(0), g * M,
                                                         GemmB{op.inputs[0], g * (cin / group), (g + 1) * (cin / group)},
@@ -171,7 +171,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       if (!c.nhwc() && batch == 1) {
         // ncnn InnerProduct: a GEMV, `omp parallel for` over output packs, each reading its weight rows.
         plan.algorithm = "gemv";
-        Phase& p = plan.add_phase("gemv", engine.elementwise_efficiency);
+        Phase& p = add_phase(c, plan, "gemv", KernelClass::gemv);
         for (int64_t o0 = 0, block = 0; o0 < outputs; o0 += c.pack, ++block) {
           const int64_t o1 = std::min(outputs, o0 + c.pack);
           WorkItem w;
@@ -185,7 +185,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
         plan.tile_shape = fmt::format("N{}xK{}", c.pack, K);
       } else {
         plan.algorithm = "gemm";
-        Phase& p = plan.add_phase("gemm", engine.gemm_efficiency);
+        Phase& p = add_phase(c, plan, "gemm", KernelClass::gemm);
         plan.tile_shape = gemm_tiles(c, p, GemmShape{outputs, batch, K, op.weights.at(0), 0, GemmB{op.inputs[0], 0, K},
                                                      op.outputs[0], 0, outputs});
         add_epilogue(p, cost.flops - 2 * cost.macs);
@@ -198,7 +198,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       const Shape& out = net.tensor(op.outputs[0]).shape;
       const int64_t M = a[a.size() - 2], K = a.back(), columns = net.tensor(op.outputs[0]).elements() / M;
       plan.algorithm = "gemm";
-      Phase& p = plan.add_phase("gemm", engine.gemm_efficiency);
+      Phase& p = add_phase(c, plan, "gemm", KernelClass::gemm);
       // Both operands are activations; batches run as one GEMM of batches x N columns.
       plan.tile_shape = gemm_tiles(c, p, GemmShape{M, columns, K, op.inputs[0], 0,
                                                    GemmB{op.inputs[1], 0, c.channels(op.inputs[1])}, op.outputs[0], 0,
@@ -209,13 +209,13 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
     case OpType::MaxPool:
     case OpType::AveragePool: {
       plan.algorithm = (op.type == OpType::MaxPool ? "maxpool_" : "avgpool_") + window_suffix(op.attrs);
-      Phase& p = plan.add_phase("pool", engine.elementwise_efficiency);
+      Phase& p = add_phase(c, plan, "pool", KernelClass::pooling);
       c.nhwc() ? output_row_tiles(c, p, cost.flops, false) : channel_pack_tiles(c, p, cost.flops, false);
       break;
     }
     case OpType::GlobalAveragePool:
       plan.algorithm = "global_avgpool";
-      channel_pack_tiles(c, plan.add_phase("pool", engine.elementwise_efficiency), cost.flops, false);
+      channel_pack_tiles(c, add_phase(c, plan, "pool", KernelClass::pooling), cost.flops, false);
       break;
     case OpType::Concat: case OpType::Split: case OpType::Slice: case OpType::ChannelShuffle:
     case OpType::Transpose: case OpType::Pad: case OpType::Resize: case OpType::Cast:
@@ -223,27 +223,27 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
                        : op.attrs.resize_mode == ResizeMode::nearest ? "resize_nearest"
                        : op.attrs.resize_mode == ResizeMode::linear  ? "resize_bilinear"
                                                                     : "resize_bicubic";
-      channel_pack_tiles(c, plan.add_phase(plan.algorithm, engine.elementwise_efficiency), cost.flops, false);
+      channel_pack_tiles(c, add_phase(c, plan, plan.algorithm, KernelClass::elementwise), cost.flops, false);
       break;
     case OpType::Gather:
       plan.algorithm = "gather";
-      proportional_tiles(c, plan.add_phase("gather", engine.elementwise_efficiency), cost.flops, c.threads);
+      proportional_tiles(c, add_phase(c, plan, "gather", KernelClass::elementwise), cost.flops, c.threads);
       break;
     case OpType::PriorBox: case OpType::DetectionOutput:
       // ncnn runs its post-processing layers on one thread.
       plan.algorithm = op.type == OpType::PriorBox ? "prior_box" : "detection_output";
-      proportional_tiles(c, plan.add_phase(plan.algorithm, engine.elementwise_efficiency), cost.flops, 1);
+      proportional_tiles(c, add_phase(c, plan, plan.algorithm, KernelClass::elementwise), cost.flops, 1);
       break;
     case OpType::Unmodelled:
       // No model of what it computes: its inputs read and outputs written at the bandwidth all
       // threads achieve, and nothing else (marked approximate wherever it is reported).
       plan.algorithm = "stand_in";
-      proportional_tiles(c, plan.add_phase("stand_in", engine.elementwise_efficiency), 0, c.threads);
+      proportional_tiles(c, add_phase(c, plan, "stand_in", KernelClass::elementwise), 0, c.threads);
       break;
     default:
       if (is_reduction(op.type)) {
         plan.algorithm = "reduce";
-        proportional_tiles(c, plan.add_phase("reduce", engine.elementwise_efficiency), cost.flops, c.threads);
+        proportional_tiles(c, add_phase(c, plan, "reduce", KernelClass::elementwise), cost.flops, c.threads);
         break;
       }
       if (is_view(op.type)) {
@@ -251,7 +251,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
         break;
       }
       plan.algorithm = "elementwise";
-      channel_pack_tiles(c, plan.add_phase("elementwise", engine.elementwise_efficiency), cost.flops, true);
+      channel_pack_tiles(c, add_phase(c, plan, "elementwise", KernelClass::elementwise), cost.flops, true);
   }
   if (plan.tile_shape.empty() && !plan.phases.empty())
     plan.tile_shape = fmt::format("C{}xP{}", c.pack, c.pixels(op.outputs[0]));

@@ -33,6 +33,11 @@ struct LoweringContext {
   DataAccess weights(TensorId t, int64_t block, int64_t bytes) const { return DataAccess{t, block, bytes, false, {}}; }
 };
 
+// A new phase of `plan` at the engine's efficiency for its class in the layer's precision.
+inline Phase& add_phase(const LoweringContext& c, KernelPlan& plan, std::string name, KernelClass kernel_class) {
+  return plan.add_phase(std::move(name), kernel_class, c.engine.efficiency(kernel_class, c.precision));
+}
+
 // Lowering for one target with an engine built for another is a user error.
 void require_target(const EngineProfile& engine, EngineTarget target);
 

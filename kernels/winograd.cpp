@@ -31,7 +31,7 @@ void winograd_plan(const LoweringContext& c, KernelPlan& plan, int64_t m, int64_
   plan.packed_weight_bytes = a2 * cin * cout * c.elem;
 
   // 1. Input transform, parallel over input channel packs: each reads its channels' whole plane.
-  Phase& in = plan.add_phase("input_transform", c.engine.elementwise_efficiency);
+  Phase& in = add_phase(c, plan, "input_transform", KernelClass::elementwise);
   for (int64_t c0 = 0; c0 < cin; c0 += c.pack) {
     const int64_t c1 = std::min(cin, c0 + c.pack);
     WorkItem item;
@@ -44,7 +44,7 @@ void winograd_plan(const LoweringContext& c, KernelPlan& plan, int64_t m, int64_
 
   // 2. alpha^2 GEMMs of [cout x cin] x [cin x tiles], tiled like any GEMM of that shape; ncnn runs
   //    the output transform inside the same loop, other engines in a third one.
-  Phase& gemm = plan.add_phase("gemm", c.engine.gemm_efficiency);
+  Phase& gemm = add_phase(c, plan, "gemm", KernelClass::winograd);
   const GemmShape g{cout, w.tiles, cin, c.op.weights.at(0), 0, GemmB{transformed_in, 0, cin, true, cin},
                     transformed_out, 0, cout, a2, a2};
   if (c.engine.winograd_output_in_gemm) {
@@ -54,7 +54,7 @@ void winograd_plan(const LoweringContext& c, KernelPlan& plan, int64_t m, int64_
   } else {
     plan.tile_shape = gemm_tiles(c, gemm, g);
     // 3. Output transform, parallel over output channel packs, with the epilogue.
-    Phase& outp = plan.add_phase("output_transform", c.engine.elementwise_efficiency);
+    Phase& outp = add_phase(c, plan, "output_transform", KernelClass::elementwise);
     for (int64_t c0 = 0; c0 < cout; c0 += c.pack) {
       const int64_t c1 = std::min(cout, c0 + c.pack);
       WorkItem item;

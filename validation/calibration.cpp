@@ -13,6 +13,7 @@
 #include "sim/engine/cpu_simulator.hpp"
 #include "sim/engine/gpu_simulator.hpp"
 #include "validation/layer_network.hpp"
+#include "validation/network_calibration.hpp"
 #include "validation/progress.hpp"
 #include "validation/validator.hpp"
 
@@ -44,7 +45,7 @@ double quantile(std::vector<double> v, double q) {
 
 std::vector<EfficiencyFit> fit_efficiencies(const std::vector<Trace>& traces, const std::string& soc_name,
                                             const std::string& engine_name) {
-  const EngineProfile base = load_engine(engine_name);
+  const EngineProfile base = uncalibrated(load_engine(engine_name));  // the assumptions are what it fits
   std::map<std::string, std::vector<double>> per_class;
   for (const Trace& trace : traces) {
     const SocSpec soc = load_soc(soc_name.empty() ? trace.soc : soc_name);
@@ -79,61 +80,6 @@ std::vector<EfficiencyFit> fit_efficiencies(const std::vector<Trace>& traces, co
     fits.push_back(EfficiencyFit{key, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75),
                                  static_cast<int>(values.size())});
   return fits;
-}
-
-std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasurement>& all_rows,
-                                                const std::string& engine_name) {
-  std::vector<const NetworkMeasurement*> rows;
-  for (const auto& r : all_rows)
-    if (r.engine == engine_name && compared_time_ms(r.time) > 0) rows.push_back(&r);
-  if (rows.empty()) return {};
-  const EngineProfile base = load_engine(engine_name);
-  std::map<std::string, SocSpec> socs;
-  for (const auto* r : rows) {
-    std::string key = r->soc;
-    for (const auto& o : r->soc_overrides) key += "|" + o;
-    if (!socs.count(key)) socs.emplace(key, load_soc(r->soc, r->soc_overrides));
-  }
-  const MeasuredNetworks networks(rows);
-  // A calibration fits on every row it was given, or says why it cannot.
-  if (!networks.failures().empty()) throw ConfigError(networks.failures().front());
-  // Median of log(simulated / measured) at scale k; it falls as k rises (faster kernels).
-  auto median_log_ratio = [&](double k) {
-    EngineProfile e = base;
-    for (double* f : {&e.gemm_efficiency, &e.depthwise_efficiency, &e.elementwise_efficiency}) *f = std::min(1.0, *f * k);
-    std::vector<double> logs(rows.size());
-    tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
-      const NetworkMeasurement& m = *rows[i];
-      std::string key = m.soc;
-      for (const auto& o : m.soc_overrides) key += "|" + o;
-      const Network& net = *networks.of(m);
-      double ms = 0;
-      if (m.device == "gpu") {
-        ms = simulate_gpu(net, socs.at(key), e, GpuRunOptions{m.precision.empty() ? "auto" : m.precision, false, 1})
-                 .latency_s * 1e3;
-      } else {
-        CpuRunOptions o{static_cast<int>(std::max<int64_t>(1, m.threads)), m.cores, m.precision.empty() ? "auto" : m.precision};
-        o.warmup_runs = 1;
-        ms = simulate_cpu(net, socs.at(key), e, o).latency_s * 1e3;
-      }
-      logs[i] = std::log(ms / compared_time_ms(m.time));
-    });
-    return quantile(logs, 0.5);
-  };
-  double lo = 0.05, hi = 1.0 / std::max({base.gemm_efficiency, base.depthwise_efficiency, base.elementwise_efficiency});
-  Progress progress(fmt::format("calibrating {} on {} rows", engine_name, rows.size()), 21);
-  const bool capped = median_log_ratio(hi) > 0;
-  progress.tick();
-  if (capped) lo = hi;  // slower than measured even at full efficiency: the cap binds
-  for (int i = 0; i < 20 && lo < hi; ++i, progress.tick()) {
-    const double mid = (lo + hi) / 2;
-    (median_log_ratio(mid) > 0 ? lo : hi) = mid;
-  }
-  const double k = (lo + hi) / 2;
-  const int n = static_cast<int>(rows.size());
-  return {EfficiencyFit{"gemm_efficiency", std::min(1.0, base.gemm_efficiency * k), 0, 0, n},
-          EfficiencyFit{"depthwise_efficiency", std::min(1.0, base.depthwise_efficiency * k), 0, 0, n},
-          EfficiencyFit{"elementwise_efficiency", std::min(1.0, base.elementwise_efficiency * k), 0, 0, n}};
 }
 
 }  // namespace tilesim

@@ -2,7 +2,8 @@
 // Fitting an engine profile's kernel efficiencies to measured per-layer traces: for each measured
 // layer, the efficiency at which the simulated layer takes exactly the measured time (found by
 // bisection: a higher efficiency never makes a layer slower), then the median per kernel class.
-// Traces used here must not be the ones accuracy is reported on.
+// Traces used here must not be the ones accuracy is reported on. (Whole-network rows:
+// validation/network_calibration.hpp.)
 #include <string>
 #include <vector>
 
@@ -19,10 +20,5 @@ struct EfficiencyFit {
 
 std::vector<EfficiencyFit> fit_efficiencies(const std::vector<Trace>& traces, const std::string& soc,
                                             const std::string& engine);
-
-// Whole-network rows cannot separate the kernel classes: one scale k is fitted for all of an
-// engine's efficiencies together, so that the median simulated/measured ratio over `rows` (those
-// run with `engine`) is 1. Returns the efficiencies scaled by k (capped at 1), with `layers` = rows used.
-std::vector<EfficiencyFit> fit_efficiency_scale(const std::vector<NetworkMeasurement>& rows, const std::string& engine);
 
 }  // namespace tilesim

@@ -68,7 +68,23 @@ std::string model_key(const NetworkMeasurement& m) {
   return (m.model_file.empty() ? m.model : m.model_file) + "@" + shape_to_string(m.input);
 }
 
+bool quantized(const Network& fused) {
+  for (size_t k = 0; k < fused.op_count(); ++k)
+    if (fused.op(static_cast<OpId>(k)).compute_type == DataType::int8) return true;
+  return false;
+}
+
 }  // namespace
+
+void check_plausible(const NetworkMeasurement& m, const Network& fused, const SocSpec& soc, const RunResult& r) {
+  double flops = 0;
+  for (size_t k = 0; k < fused.op_count(); ++k) flops += static_cast<double>(op_cost(fused, static_cast<OpId>(k)).flops);
+  const Peak p = peak_of(soc, r, quantized(fused));
+  const double floor_ms = p.flops > 0 ? flops / (2 * p.flops) * 1e3 : 0;
+  if (compared_time_ms(m.time) < floor_ms)
+    throw ConfigError(fmt::format("{} on {} measured {:.3f} ms, below the {:.3f} ms that twice the peak allows",
+                                  m.model, m.soc, compared_time_ms(m.time), floor_ms));
+}
 
 MeasuredNetworks::MeasuredNetworks(const std::vector<const NetworkMeasurement*>& rows) {
   std::set<std::string> unbuildable;
@@ -219,7 +235,7 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
 }
 
 std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasurement>& rows,
-                                             std::vector<std::string>& notes) {
+                                             std::vector<std::string>& notes, const EngineProfile* given) {
   // Load each distinct SoC and engine once; simulate rows in parallel.
   std::map<std::string, SocSpec> socs;
   std::map<std::string, EngineProfile> engines;
@@ -227,7 +243,7 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
     std::string key = r.soc;
     for (const auto& s : r.soc_overrides) key += "|" + s;
     if (!socs.count(key)) socs.emplace(key, load_soc(r.soc, r.soc_overrides));
-    if (!engines.count(r.engine)) engines.emplace(r.engine, load_engine(r.engine));
+    if (!given && !engines.count(r.engine)) engines.emplace(r.engine, load_engine(r.engine));
   }
   std::vector<ValidationRow> out(rows.size());
   std::vector<uint8_t> ok(rows.size(), 0);  // not vector<bool>: written from parallel tasks
@@ -245,7 +261,7 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
     std::string key = m.soc;
     for (const auto& s : m.soc_overrides) key += "|" + s;
     const SocSpec& soc = socs.at(key);
-    const EngineProfile& engine = engines.at(m.engine);
+    const EngineProfile& engine = given ? *given : engines.at(m.engine);
     try {
       const RunResult r = simulate(*net, soc, engine, m.device, static_cast<int>(std::max<int64_t>(1, m.threads)),
                                    m.cores, m.precision.empty() ? "auto" : m.precision);
@@ -256,15 +272,8 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
         flops += static_cast<double>(op_cost(fused, static_cast<OpId>(k)).flops);
         bytes += min_bytes(fused, static_cast<OpId>(k), elem);
       }
-      bool quantized = false;
-      for (size_t k = 0; k < fused.op_count(); ++k) quantized |= fused.op(static_cast<OpId>(k)).compute_type == DataType::int8;
-      const Peak p = peak_of(soc, r, quantized);
-      // A time below what the description's peak allows, even at twice that peak, is not a
-      // measurement of this work (a run that failed or skipped layers): it is left out, not fitted.
-      const double floor_ms = p.flops > 0 ? flops / (2 * p.flops) * 1e3 : 0;
-      if (compared_time_ms(m.time) < floor_ms)
-        throw ConfigError(fmt::format("{} on {} measured {:.3f} ms, below the {:.3f} ms that twice the peak allows",
-                                      m.model, m.soc, compared_time_ms(m.time), floor_ms));
+      const Peak p = peak_of(soc, r, quantized(fused));
+      check_plausible(m, fused, soc, r);
       const std::string group = m.device == "gpu" ? fmt::format("{} gpu", m.soc) : m.soc;
       out[i] = ValidationRow{group, m.model,
                              fmt::format("{} {} {} threads {} {}", m.engine, m.device, m.threads, m.cores, r.precision),

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "hwmodels/soc.hpp"
+#include "kernels/engine_profile.hpp"
+#include "sim/engine/run_result.hpp"
 #include "sim/workload/network.hpp"
 #include "traces/trace.hpp"
 #include "validation/metrics.hpp"
@@ -70,9 +73,15 @@ class MeasuredNetworks {
   std::vector<std::string> failures_;
 };
 
-// Whole-network rows, simulated in parallel.
+// A time below what the description's peak allows, even at twice that peak, is not a measurement
+// of this work (a run that failed or skipped layers): throws ConfigError saying so, for the row to
+// be left out, not fitted. `fused` is the network as the engine ran it, `r` the simulated run.
+void check_plausible(const NetworkMeasurement& m, const Network& fused, const SocSpec& soc, const RunResult& r);
+
+// Whole-network rows, simulated in parallel, each with its own engine profile, or with `engine`
+// where given (a profile calibrated on other rows).
 std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasurement>& rows,
-                                             std::vector<std::string>& notes);
+                                             std::vector<std::string>& notes, const EngineProfile* engine = nullptr);
 
 // Fits and applies the baselines (validation/baselines.hpp) over all rows, then the metrics
 // overall and per group.

@@ -1,7 +1,11 @@
 #include "sim/app/cli.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +27,8 @@
 #include "sim/app/validation_datasets.hpp"
 #include "traces/host_recorder.hpp"
 #include "validation/calibration.hpp"
+#include "validation/cross_validation.hpp"
+#include "validation/network_calibration.hpp"
 #include "traces/trace.hpp"
 #include "sim/app/text_table.hpp"
 #include "sim/engine/cpu_simulator.hpp"
@@ -53,6 +59,8 @@ struct Options {
   std::string trace_in, trace_out, dataset, data_dir;
   std::vector<std::string> traces_in;
   SocFilter devices;
+  std::string cv;  // validate: device | network (leave one out)
+  int fits = 1;    // calibration fits, each after simulating the rows at the last
 };
 
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
@@ -182,6 +190,24 @@ int print_validation(const ValidationReport& report, const Options& o, std::ostr
   return 0;
 }
 
+// Rows of devices an engine's shipped calibration was fitted on are not held out: said, not hidden.
+void note_in_sample(const std::vector<ValidationRow>& rows, std::vector<std::string>& notes) {
+  const auto builtin = builtin_engines();
+  std::map<std::string, std::vector<std::string>> fitted_on;  // by engine
+  std::map<std::string, int> in_sample;
+  for (const auto& row : rows) {
+    const std::string engine = row.detail.substr(0, row.detail.find(' '));
+    if (std::find(builtin.begin(), builtin.end(), engine) == builtin.end()) continue;
+    if (!fitted_on.count(engine)) fitted_on[engine] = load_engine(engine).calibration.fitted_on;
+    const auto& fitted = fitted_on[engine];
+    if (std::find(fitted.begin(), fitted.end(), row.group) != fitted.end()) ++in_sample[engine];
+  }
+  for (const auto& [engine, n] : in_sample)
+    notes.push_back(fmt::format("in-sample: {} rows were measured on devices whose rows calibrated {} "
+                                "(configs/calibration/{}.yaml); --cv device holds each device out",
+                                n, engine, engine));
+}
+
 int cmd_validate(const Options& o, std::ostream& out) {
   std::vector<std::string> notes;
   std::vector<ValidationRow> rows;
@@ -203,8 +229,18 @@ int cmd_validate(const Options& o, std::ostream& out) {
       auto net_rows = validate_networks(trace.networks, notes);
       rows.insert(rows.end(), net_rows.begin(), net_rows.end());
     }
+  } else if (!o.cv.empty()) {
+    if (o.dataset != "ncnn") throw ConfigError("validate --cv: whole-network rows are cross-validated; give --dataset ncnn");
+    const auto measured = ncnn_rows(o.data_dir, o.devices, notes);
+    const CrossValidation cv = cross_validate_networks(measured, o.cv == "device" ? CvSplit::device : CvSplit::network,
+                                                       o.fits, notes);
+    notes.push_back(fmt::format("leave one {} out: each of {} folds predicted by a calibration fitted ({} fits) on the "
+                                "other folds' rows alone, from the profiles' assumptions",
+                                o.cv, cv.folds, o.fits));
+    rows = cv.rows;
   } else {
     rows = validate_dataset(o.dataset, o.data_dir, o.devices, notes);
+    note_in_sample(rows, notes);
   }
   if (rows.empty()) throw ConfigError("validate: no measured row could be matched to a simulation");
   return print_validation(summarize(std::move(rows), std::move(notes)), o, out);
@@ -245,38 +281,53 @@ int cmd_record(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-// Prints the fitted efficiencies as profile lines that say what fitted them.
-// Whole-network rows: one scale per engine for all its kernel efficiencies, fitted on `rows`.
-void print_network_scale_fits(const std::vector<NetworkMeasurement>& rows, const std::string& fitted_by,
-                              const std::string& on, std::ostream& out) {
-  std::vector<std::string> engines;
-  for (const auto& r : rows)
-    if (std::find(engines.begin(), engines.end(), r.engine) == engines.end()) engines.push_back(r.engine);
-  bool any = false;
-  for (const auto& engine : engines) {
-    const auto fits = fit_efficiency_scale(rows, engine);
-    if (fits.empty()) continue;
-    any = true;
-    out << fmt::format("# {}: fitted by `{}`\n", engine, fitted_by);
-    for (const auto& f : fits)
-      out << fmt::format("{}: {{value: {:.3f}, source: \"fitted: one scale for all efficiencies, median simulated/"
-                         "measured = 1 over {} rows of {}; not fitted on other rows\"}}\n",
-                         f.key, f.value, f.layers, on);
+// Calibrates each CPU engine of whole-network `rows` (network_calibration.hpp) and prints (or
+// writes, with --out) its calibration file, which says what fitted it.
+void calibrate_networks(const std::vector<NetworkMeasurement>& measured, const std::string& command,
+                        const std::string& data, const Options& o, std::vector<std::string>& notes, std::ostream& out) {
+  std::map<std::string, std::vector<const NetworkMeasurement*>> by_engine;
+  for (const auto& r : measured)
+    if (r.device == "cpu") by_engine[r.engine].push_back(&r);
+  if (by_engine.empty()) throw ConfigError("calibrate: no CPU whole-network row to fit on");
+  if (by_engine.size() > 1 && !o.out_file.empty())
+    throw ConfigError("calibrate --out: these rows ran with more than one engine; calibrate one at a time");
+  for (const auto& [engine_name, rows] : by_engine) {
+    std::set<std::string> devices;
+    for (const auto* r : rows) devices.insert(r->soc);
+    CalibrationResult fit = calibrate_on_networks(rows, load_engine(engine_name), o.fits, notes);
+    fit.calibration.fitted_on.assign(devices.begin(), devices.end());
+    const std::time_t now = std::time(nullptr);
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+    fit.calibration.source = fmt::format(
+        "{} on {} ({} fit{}): {} CPU rows of {} on {} devices (fitted_on); log-RMSE of simulated/measured over those "
+        "rows {:.3f} at the fit (in-sample; validate --cv device holds each device out)",
+        command, date, o.fits, o.fits > 1 ? "s" : "", fit.rows, data, devices.size(), fit.log_rmse);
+    YAML::Emitter yaml;
+    fit.calibration.write(yaml);
+    const std::string text = fmt::format("# {} calibration written by `{}`.\n{}\n", engine_name, command, yaml.c_str());
+    if (o.out_file.empty()) {
+      out << text;
+      continue;
+    }
+    write_file_atomically(o.out_file, text);
+    out << fmt::format("{}: {} calibrated on {} rows of {} devices ({} core families); log-RMSE {:.3f}\n", o.out_file,
+                       engine_name, fit.rows, devices.size(), fit.calibration.cores.size(), fit.log_rmse);
   }
-  if (!any) throw ConfigError("calibrate: no network row of these traces could be simulated to fit a scale");
 }
 
 int cmd_calibrate(const Options& o, std::ostream& out) {
-  if (!o.dataset.empty()) {  // whole-network rows: one scale per engine
+  if (!o.dataset.empty()) {  // whole-network rows: per core family, kernel class and precision
     if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
-    if (o.devices.only.empty()) throw ConfigError("calibrate --dataset: give --devices (the calibration SoCs)");
     std::vector<std::string> notes;
     std::vector<NetworkMeasurement> rows;
     for (auto& r : ncnn_rows(o.data_dir, o.devices, notes))
-      if (r.engine == "ncnn" || r.engine == "ncnn-vulkan") rows.push_back(std::move(r));
-    const std::string socs = fmt::format("{}", fmt::join(o.devices.only, ", "));
-    print_network_scale_fits(rows, "tilesim calibrate --dataset ncnn --devices " + socs,
-                             "the ncnn benchmark on " + socs, out);
+      if (r.engine == "ncnn") rows.push_back(std::move(r));
+    std::string command = "tilesim calibrate --dataset ncnn";
+    if (!o.devices.only.empty()) command += fmt::format(" --devices {}", fmt::join(o.devices.only, ","));
+    if (!o.devices.except.empty()) command += fmt::format(" --exclude-devices {}", fmt::join(o.devices.except, ","));
+    calibrate_networks(rows, command, "the ncnn benchmark (../shared/validation-data/ncnn)", o, notes, out);
+    for (const auto& n : notes) fmt::print(std::cerr, "tilesim: note: {}\n", n);
     return 0;
   }
   if (o.traces_in.empty()) throw ConfigError("calibrate: give --trace F.h5 ... or --dataset ncnn --data DIR --devices ...");
@@ -294,9 +345,10 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
     names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() +
              (origin.empty() ? "" : " (" + origin + ")");
   }
-  if (!layer_rows) {  // whole networks only: a scale per engine, as for a dataset
-    print_network_scale_fits(network_rows, "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace ")),
-                             names, out);
+  if (!layer_rows) {  // whole networks only: as for a dataset
+    std::vector<std::string> notes;
+    calibrate_networks(network_rows, "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace ")),
+                       names, o, notes, out);
     return 0;
   }
   const std::string engine = o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
@@ -377,7 +429,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   calibrate->add_option("--trace", o.traces_in, "calibration traces, HDF5 or CSV (not the ones accuracy is reported on)");
   calibrate->add_option("--dataset", o.dataset, "or a public dataset of whole-network rows")->check(CLI::IsMember({"ncnn"}));
   calibrate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
-  calibrate->add_option("--devices", o.devices.only, "the SoCs whose rows calibrate (comma-separated)")->delimiter(',');
+  calibrate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (default: all)")->delimiter(',');
+  calibrate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
+  calibrate->add_option("--fits", o.fits, "--dataset: fits, each after simulating the rows at the last (default 1)")
+      ->check(CLI::Range(1, 10));
+  calibrate->add_option("--out", o.out_file, "--dataset: the calibration file to write (default: print it)");
   calibrate->add_option("--soc", o.soc, "SoC (default: the traces')");
   calibrate->add_option("--engine", o.engine, "engine profile (default: the traces')");
 
@@ -399,6 +455,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
   validate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
+  validate->add_option("--cv", o.cv, "--dataset ncnn: leave one device or network out, calibrating on the rest")
+      ->check(CLI::IsMember({"device", "network"}));
+  validate->add_option("--fits", o.fits, "--cv: calibration fits per fold (default 1)")->check(CLI::Range(1, 10));
   trace_opt->excludes(dataset_opt);
   add_format(validate, o, {"table", "json"});
 

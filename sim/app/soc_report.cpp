@@ -75,7 +75,7 @@ void reference_section(const Section& s, const std::string& path, std::ostream& 
   if (!s.params.empty()) {
     out << "| key | unit | meaning | default | range |\n|---|---|---|---|---|\n";
     for (const ParamDecl& p : s.params) {
-      std::string unit = p.is_text ? "one of: " + fmt::format("{}", fmt::join(p.choices, ", "))
+      std::string unit = p.is_text ? (p.choices.empty() ? std::string("text") : "one of: " + fmt::format("{}", fmt::join(p.choices, ", ")))
                          : p.is_flag ? "true/false"
                                      : std::string(unit_symbol(p.unit));
       std::string def = p.default_value ? (p.is_flag ? (*p.default_value != 0 ? "true" : "false")

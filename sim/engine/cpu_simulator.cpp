@@ -33,7 +33,9 @@ struct Core {
 // The cores running the engine's threads, as executors of work items.
 class CpuCores final : public Executor {
  public:
-  CpuCores(const SocSpec& soc, std::vector<Core> cores) : soc_(soc), cores_(std::move(cores)) {}
+  CpuCores(const SocSpec& soc, const EngineProfile& engine, std::vector<Core> cores) : soc_(soc), cores_(std::move(cores)) {
+    for (const Core& c : cores_) on_core_.push_back(engine.on_core(c.cluster->core.family));
+  }
 
   ItemCost cost(int w, const KernelPlan& plan, const Phase& phase, const WorkItem& work) override {
     const Core& core = cores_[static_cast<size_t>(w)];
@@ -42,13 +44,16 @@ class CpuCores final : public Executor {
     const double f = cl.frequency;
     const Traffic t = MemoryHierarchy::access(core.path, work, bytes_per_element(plan.precision));
     ItemCost c;
-    const double rate = cs.ops_per_cycle(plan.precision) * phase.efficiency * f;
+    const double efficiency = on_core_[static_cast<size_t>(w)].efficiency(phase.kernel_class, plan.precision);
+    const double rate = cs.ops_per_cycle(plan.precision) * efficiency * f;
     // The L1 serves loads at its bandwidth (and as far as the lines the core keeps in flight cover
     // its latency); stores go through a port of their own.
     const double mlp = cs.outstanding_misses;  // lines in flight at any level: the core's memory-level parallelism
     const double l1_loads = level_seconds(static_cast<double>(t.l1 - t.l1_written), cs.l1d, f, 1.0, mlp * cs.l1d.line);
     const double l1_stores = t.l1_written / (cs.store_bytes_per_cycle * f);
-    c.compute = std::max({rate > 0 ? work.flops / rate : 0.0, l1_loads, l1_stores});
+    c.arithmetic = rate > 0 ? static_cast<double>(work.flops) / rate : 0.0;
+    c.l1 = std::max(l1_loads, l1_stores);
+    c.compute = std::max(c.arithmetic, c.l1);
     for (size_t i = 0; i < core.path.levels.size(); ++i) {
       const CacheSpec& level = *core.path.levels[i]->spec;
       c.on_chip += level_seconds(static_cast<double>(t.level[i]), level, f, 1.0, mlp * level.line);
@@ -74,23 +79,31 @@ class CpuCores final : public Executor {
   }
 
   const std::vector<Core>& cores() const { return cores_; }
+  const std::vector<EngineProfile::OnCore>& on_core() const { return on_core_; }
 
  private:
   const SocSpec& soc_;
   std::vector<Core> cores_;  // in placement order
+  std::vector<EngineProfile::OnCore> on_core_;  // what the engine reaches on each
 };
 
 class CpuSimulation {
  public:
   CpuSimulation(const SocSpec& soc, const EngineProfile& engine, const CpuRunOptions& opt)
       : engine_(engine), options_(opt), memory_(soc), pool_(opt.record_timeline),
-        cores_(soc, place_threads(soc, opt)) {
+        cores_(soc, engine, place_threads(soc, opt)) {
     limits_.push_back(soc.memory.achievable_bandwidth());
     for (const ClusterSpec* c : used_clusters_) {
       static_power_ += c->static_power_cluster;
       limits_.push_back(c->max_dram_bandwidth);
     }
     for (const Core& c : cores_.cores()) static_power_ += c.cluster->static_power_per_core;
+    // The fixed costs of a layer: the slowest core's wake-up and barrier decide.
+    for (const auto& on : cores_.on_core()) {
+      wakeup_s_ = std::max(wakeup_s_, at_threads(on.values.wakeup_overhead, opt.threads));
+      barrier_s_ = std::max(barrier_s_, at_threads(on.values.barrier_overhead, opt.threads));
+      layer_s_ = std::max(layer_s_, on.values.layer_overhead);
+    }
     precision_ = resolve_precision();
     if (auto t = pool_.timeline()) {
       int index = 0;
@@ -102,6 +115,8 @@ class CpuSimulation {
   DataType precision() const { return precision_; }
   double static_power() const { return static_power_; }
   WorkPool& pool() { return pool_; }
+  const CpuCores& cores() const { return cores_; }
+  void probe_into(RunProbe* probe) { probe_ = probe; }
 
   LayerResult run_layer(const Network& net, OpId id, double& now, int layer_index, int64_t& workspace,
                         int64_t& weights) {
@@ -124,16 +139,20 @@ class CpuSimulation {
     SlotTally tally;
     tally.busy.assign(cores.size(), 0.0);
     tally.compute.assign(cores.size(), 0.0);
-    double clock = engine_.wakeup_overhead;
+    double clock = layer_s_ + wakeup_s_;
     for (const Phase& phase : plan.phases) {
       const auto n = static_cast<int64_t>(phase.items.size());
       ItemSource source = engine_.partition == Partition::static_chunks ? ItemSource::static_chunks(n, options_.threads, workers)
                                                         : ItemSource::shared_queue(n);
+      const SlotTally before = probe_ ? tally : SlotTally{};
+      const double start = clock;
       clock = pool_.run_phase(plan, phase, workers, source, cores_, limits_, now, layer_index, clock, tally);
-      clock += engine_.barrier_overhead;
+      if (probe_) record_phase(plan, phase, before, tally, clock - start);
+      clock += barrier_s_;
     }
     const double mean_busy = std::accumulate(tally.busy.begin(), tally.busy.end(), 0.0) / workers;
-    r.overhead_s = engine_.wakeup_overhead + engine_.barrier_overhead * static_cast<double>(plan.phases.size());
+    r.overhead_s = layer_s_ + wakeup_s_ + barrier_s_ * static_cast<double>(plan.phases.size());
+    if (probe_) ++probe_->layers;
     r.compute_s = std::accumulate(tally.compute.begin(), tally.compute.end(), 0.0) / workers;
     r.memory_s = mean_busy - r.compute_s;
     r.latency_s = clock;
@@ -147,6 +166,17 @@ class CpuSimulation {
   }
 
  private:
+  void record_phase(const KernelPlan& plan, const Phase& phase, const SlotTally& before, const SlotTally& after,
+                    double seconds) {
+    PhaseSample p{phase.kernel_class, plan.precision, seconds, {}};
+    for (size_t s = 0; s < after.busy.size(); ++s) {
+      auto was = [&](const std::vector<double>& v) { return s < v.size() ? v[s] : 0.0; };
+      p.slots.push_back({after.arithmetic[s] - was(before.arithmetic), after.memory_bound[s] - was(before.memory_bound),
+                         after.busy[s] - was(before.busy)});
+    }
+    probe_->phases.push_back(std::move(p));
+  }
+
   // The cores the threads run on, in placement order: the requested clusters' cores, one thread
   // each (threads beyond them time-share).
   std::vector<Core> place_threads(const SocSpec& soc, const CpuRunOptions& opt) {
@@ -192,6 +222,8 @@ class CpuSimulation {
   std::vector<double> limits_;  // DRAM: the memory's, then each used cluster's
   DataType precision_ = DataType::fp32;
   double static_power_ = 0;
+  double layer_s_ = 0, wakeup_s_ = 0, barrier_s_ = 0;  // per layer, per layer, per phase
+  RunProbe* probe_ = nullptr;            // recording the phases, where set
 };
 
 }  // namespace
@@ -212,6 +244,12 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
     for (OpId id : order) sim.run_layer(net, id, scratch_time, 0, scratch_workspace, scratch_weights);
   }
   sim.pool().clear_timeline();  // the warm-up is not part of the run
+  if (options.probe) {
+    *options.probe = RunProbe{};
+    options.probe->threads = options.threads;
+    for (const Core& c : sim.cores().cores()) options.probe->slot_family.push_back(c.cluster->core.family);
+    sim.probe_into(options.probe);
+  }
   double now = 0;
   for (OpId id : order) {
     LayerResult layer = sim.run_layer(net, id, now, static_cast<int>(result.layers.size()), result.workspace_bytes,

@@ -6,6 +6,7 @@
 
 #include "hwmodels/soc.hpp"
 #include "kernels/engine_profile.hpp"
+#include "sim/engine/run_probe.hpp"
 #include "sim/engine/run_result.hpp"
 #include "sim/engine/timeline.hpp"
 #include "sim/workload/network.hpp"
@@ -18,6 +19,7 @@ struct CpuRunOptions {
   std::string precision = "auto"; // auto | fp32 | fp16 | int8
   bool record_timeline = false;   // fill RunResult::timeline (for --trace and --out)
   int warmup_runs = 0;            // inferences run first, unreported, to warm the caches (benchmarks do)
+  RunProbe* probe = nullptr;      // calibration: filled with the reported run's phases
 };
 
 // `net` is the unfused network; the engine's fusion is applied here.

@@ -41,6 +41,8 @@ double WorkPool::run_phase(const KernelPlan& plan, const Phase& phase, int slots
   transfers_ = TransferSet(static_cast<size_t>(slots), limits);
   tally.busy.resize(std::max(tally.busy.size(), static_cast<size_t>(slots)), 0.0);
   tally.compute.resize(tally.busy.size(), 0.0);
+  tally.arithmetic.resize(tally.busy.size(), 0.0);
+  tally.memory_bound.resize(tally.busy.size(), 0.0);
   for (int s = 0; s < slots; ++s) events_.push(start, kNextItem, Event{Event::next_item, s, 0});
   double end = start;
   while (!events_.empty()) {
@@ -64,6 +66,9 @@ double WorkPool::run_phase(const KernelPlan& plan, const Phase& phase, int slots
         const double computing = std::min(run.cost.compute, took);
         tally.busy[static_cast<size_t>(s)] += took;
         tally.compute[static_cast<size_t>(s)] += computing;
+        tally.arithmetic[static_cast<size_t>(s)] += run.cost.arithmetic;
+        tally.memory_bound[static_cast<size_t>(s)] +=
+            executor.overlapped(s, run.cost.l1, run.memory);
         tally.mean_busy += took / slots;
         tally.mean_compute += computing / slots;
         tally.energy += run.cost.energy;
@@ -98,9 +103,9 @@ void WorkPool::start_item(int s, int64_t item, double now) {
 // The item's memory time is what its on-chip traffic took plus its DRAM transfer; it ends when
 // both that and its arithmetic are done, as far as the slot overlaps them.
 void WorkPool::finish_item(int s, double now) {
-  const Running& run = running_[static_cast<size_t>(s)];
-  const double memory = run.cost.on_chip + (now - run.start);
-  const double took = executor_->overlapped(s, run.cost.compute, memory);
+  Running& run = running_[static_cast<size_t>(s)];
+  run.memory = run.cost.on_chip + (now - run.start);
+  const double took = executor_->overlapped(s, run.cost.compute, run.memory);
   events_.push(run.start + took, kItemDone, Event{Event::item_done, s, 0});
 }
 

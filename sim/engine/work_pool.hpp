@@ -19,6 +19,8 @@ namespace tilesim {
 // What one work item costs on the slot that runs it.
 struct ItemCost {
   double compute = 0;  // seconds of arithmetic (or of L1 traffic, where that is longer)
+  double arithmetic = 0;  // CPU: of which arithmetic alone (what a kernel's efficiency scales)
+  double l1 = 0;          // CPU: of which L1 traffic alone
   double on_chip = 0;  // seconds at the cache levels past the L1, plus exposed DRAM latency
   double energy = 0;   // joules
   int64_t dram = 0;    // bytes to and from DRAM
@@ -54,6 +56,8 @@ class ItemSource {
 // What a layer's slots did, summed over its phases as items end (the layer's time split).
 struct SlotTally {
   std::vector<double> busy, compute;      // seconds per slot
+  std::vector<double> arithmetic;         // seconds per slot (ItemCost::arithmetic)
+  std::vector<double> memory_bound;       // seconds per slot its items would take with free arithmetic
   double mean_busy = 0, mean_compute = 0;  // seconds per slot, averaged over each phase's slots
   double energy = 0;                      // joules
   int64_t dram = 0;                       // bytes
@@ -88,6 +92,7 @@ class WorkPool {
   struct Running {
     int64_t item = -1;
     double start = 0;
+    double memory = 0;  // its on-chip and DRAM seconds, once the transfer is done
     ItemCost cost;
   };
 

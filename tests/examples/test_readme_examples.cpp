@@ -29,6 +29,10 @@ const Unchecked kUnchecked[] = {
     {"build/tilesim validate --trace host.h5", "the trace just recorded on this machine"},
     {"build/tilesim calibrate --trace a.h5 --trace b.h5", "a.h5 and b.h5 stand for traces of your own"},
     {"build/tilesim record --model mine.onnx --out host.h5", "times layers on this machine; mine.onnx is yours"},
+    {"build/tilesim calibrate --dataset ncnn --data ../shared/validation-data --out configs/calibration/ncnn.yaml",
+     "rewrites the shipped calibration (half a minute); tests/cli calibrates on two SoCs"},
+    {"build/tilesim validate --dataset ncnn --data ../shared/validation-data --cv device",
+     "minutes over the whole dataset; tests/cli cross-validates three SoCs"},
 };
 
 bool is_unchecked(const std::string& command) {

@@ -1,0 +1,456 @@
+#include "validation/network_calibration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <Eigen/Dense>
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include "hwmodels/config_error.hpp"
+#include "hwmodels/soc_loader.hpp"
+#include "sim/engine/cpu_simulator.hpp"
+#include "sim/workload/fusion.hpp"
+#include "validation/progress.hpp"
+#include "validation/validator.hpp"
+
+namespace tilesim {
+namespace {
+
+// No kernel class of a tuned engine runs below this fraction of peak (pooling and elementwise loops
+// issue about one arithmetic operation per load, a few percent of an FMA peak).
+constexpr double kMinEfficiency = 0.03;
+constexpr double kBoundWeight = 300;  // residual per unit of log outside (kMinEfficiency, 1]
+// The scatter of a row about the model (log units) that the prior is weighed against: rows are
+// residuals over it, prior terms over their own spreads.
+constexpr double kRowScatter = 0.2;
+constexpr int kMaxExponent = 64;     // a power mean this sharp is the max of its terms
+constexpr std::array<DataType, kPrecisions> kAllPrecisions{DataType::fp32, DataType::fp16, DataType::int8};
+
+int cell(KernelClass k, DataType t) { return static_cast<int>(k) * kPrecisions + precision_index(t); }
+constexpr int kCells = kKernelClasses * kPrecisions;
+
+// (a^q + m^q)^(1/q), scaled to stay finite.
+double power_mean(double a, double m, double q) {
+  const double top = std::max(a, m);
+  if (top <= 0) return 0;
+  if (q >= kMaxExponent || a <= 0 || m <= 0) return top;  // the max (and its derivative: 1 or 0)
+  return top * std::pow(std::pow(a / top, q) + std::pow(m / top, q), 1 / q);
+}
+
+// The exponent q in [1, kMaxExponent] at which power_mean(a, m, q) = busy.
+double exponent_for(double a, double m, double busy) {
+  if (a <= 0 || m <= 0 || busy <= std::max(a, m) * (1 + 1e-12)) return kMaxExponent;
+  if (busy >= a + m) return 1;
+  double lo = 1, hi = kMaxExponent;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (lo + hi) / 2;
+    (power_mean(a, m, mid) > busy ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+// A row as the fit sees it: its slots' terms and which parameters they depend on.
+struct Term {
+  int family;        // index into the fit's families
+  int cell;          // kernel class x precision
+  double log_used;   // log of the efficiency the probe ran at
+  double arithmetic, memory, exponent, extra;
+};
+struct PhaseTerms {
+  double seconds, reference;  // the phase's time and its slowest slot's predicted busy time, at the probe
+  std::vector<Term> slots;
+};
+struct RowModel {
+  double weight, log_measured;
+  int threads;
+  double layers, phases;
+  std::vector<int> families;  // of its slots, each once
+  std::vector<PhaseTerms> phases_;
+};
+
+// Parameters: pooled log-efficiency per cell, pooled log barrier, wake-up and layer cost, then per
+// family the same as deviations from the pooled values.
+struct Layout {
+  int families = 0;
+  static constexpr int kPerSet = kCells + 3;
+  int size() const { return kPerSet * (1 + families); }
+  static int pooled(int c) { return c; }
+  static int barrier(int set) { return set * kPerSet + kCells; }
+  static int wakeup(int set) { return set * kPerSet + kCells + 1; }
+  static int layer(int set) { return set * kPerSet + kCells + 2; }
+  static int family(int f, int c) { return (1 + f) * kPerSet + c; }
+};
+
+class Model {
+ public:
+  Model(const std::vector<const CalibrationRow*>& rows, const EngineProfile& at) {
+    std::map<std::string, int> rows_of_group;
+    for (const auto* r : rows) ++rows_of_group[r->group];
+    const double per_group = static_cast<double>(rows.size()) / static_cast<double>(rows_of_group.size());
+    for (const auto* r : rows) {
+      RowModel m;
+      m.weight = std::sqrt(per_group / rows_of_group[r->group]) / kRowScatter;
+      m.log_measured = std::log(r->measured_s);
+      m.threads = r->probe.threads;
+      m.layers = static_cast<double>(r->probe.layers);
+      m.phases = static_cast<double>(r->probe.phases.size());
+      std::vector<int> slot_family;
+      std::vector<EngineProfile::OnCore> on;
+      for (const auto& f : r->probe.slot_family) {
+        slot_family.push_back(family_index(f));
+        on.push_back(at.on_core(f));
+        if (std::find(m.families.begin(), m.families.end(), slot_family.back()) == m.families.end())
+          m.families.push_back(slot_family.back());
+      }
+      for (const PhaseSample& p : r->probe.phases) {
+        PhaseTerms pt{p.seconds, 0, {}};
+        for (size_t s = 0; s < p.slots.size() && s < slot_family.size(); ++s) {
+          const auto& sl = p.slots[s];
+          if (sl.busy <= 0) continue;
+          Term t{slot_family[s], cell(p.kernel_class, p.precision),
+                 std::log(on[s].efficiency(p.kernel_class, p.precision)), sl.arithmetic, sl.memory, 0, 0};
+          t.extra = std::max(0.0, sl.busy - (sl.arithmetic + sl.memory));
+          t.exponent = exponent_for(sl.arithmetic, sl.memory, sl.busy - t.extra);
+          pt.reference = std::max(pt.reference, power_mean(t.arithmetic, t.memory, t.exponent) + t.extra);
+          pt.slots.push_back(t);
+        }
+        if (pt.seconds > 0) m.phases_.push_back(std::move(pt));
+      }
+      rows_.push_back(std::move(m));
+    }
+    layout_.families = static_cast<int>(families_.size());
+  }
+
+  const Layout& layout() const { return layout_; }
+  const std::vector<std::string>& families() const { return families_; }
+  const std::vector<RowModel>& rows() const { return rows_; }
+
+  // log seconds of a row at parameters x, and its gradient (sparse: index, value) when asked.
+  double log_seconds(const RowModel& m, const Eigen::VectorXd& x, std::vector<std::pair<int, double>>* grad) const {
+    double total = 0;
+    std::map<int, double> g;
+    for (const PhaseTerms& p : m.phases_) {
+      double top = -1, dtop = 0;
+      int top_f = 0, top_c = 0;
+      for (const Term& t : p.slots) {
+        const double log_new = x[Layout::pooled(t.cell)] + x[Layout::family(t.family, t.cell)];
+        const double k = std::exp(t.log_used - log_new);
+        const double u = k * t.arithmetic;
+        const double s = power_mean(u, t.memory, t.exponent);
+        const double busy = s + t.extra;
+        if (busy > top) {
+          top = busy;
+          const double share = t.exponent >= kMaxExponent ? (u >= s ? 1.0 : 0.0) : std::pow(u / s, t.exponent - 1);
+          dtop = s > 0 ? -u * share : 0;  // d busy / d log efficiency
+          top_f = t.family;
+          top_c = t.cell;
+        }
+      }
+      if (p.reference <= 0 || top < 0) {
+        total += p.seconds;
+        continue;
+      }
+      const double scale = p.seconds / p.reference;
+      total += top * scale;
+      if (grad) {
+        g[Layout::pooled(top_c)] += dtop * scale;
+        g[Layout::family(top_f, top_c)] += dtop * scale;
+      }
+    }
+    // Fixed costs: the slowest family's layer cost and wake-up per layer, and barrier per phase.
+    struct Fixed {
+      int (*index)(int);
+      double count;
+      bool per_thread;
+    };
+    for (const Fixed& fixed : {Fixed{Layout::layer, m.layers, false}, Fixed{Layout::wakeup, m.layers, true},
+                               Fixed{Layout::barrier, m.phases, true}}) {
+      double cost = 0;
+      int slowest = -1;
+      for (int f : m.families) {
+        const double at_two = std::exp(x[fixed.index(0)] + x[fixed.index(1 + f)]);
+        const double c = fixed.per_thread ? at_threads(at_two, m.threads) : at_two;
+        if (c > cost) cost = c, slowest = f;
+      }
+      total += fixed.count * cost;
+      if (grad && slowest >= 0) {
+        g[fixed.index(0)] += fixed.count * cost;
+        g[fixed.index(1 + slowest)] += fixed.count * cost;
+      }
+    }
+    if (grad) {
+      grad->clear();
+      for (const auto& [i, v] : g) grad->emplace_back(i, v / total);
+    }
+    return std::log(total);
+  }
+
+ private:
+  int family_index(const std::string& f) {
+    const auto it = std::find(families_.begin(), families_.end(), f);
+    if (it != families_.end()) return static_cast<int>(it - families_.begin());
+    families_.push_back(f);
+    return static_cast<int>(families_.size()) - 1;
+  }
+
+  std::vector<std::string> families_;
+  std::vector<RowModel> rows_;
+  Layout layout_;
+};
+
+// The residuals of the fit: rows, then the prior, then the bounds; each with its sparse gradient.
+struct Residuals {
+  std::vector<double> r;
+  std::vector<std::vector<std::pair<int, double>>> j;
+  double cost() const {
+    double c = 0;
+    for (double v : r) c += v * v;
+    return c;
+  }
+};
+
+class Problem {
+ public:
+  Problem(const Model& model, const EngineProfile& prior, const CalibrationSpread& spread)
+      : model_(model), spread_(spread), prior_(Eigen::VectorXd::Zero(model.layout().size())) {
+    for (const auto& [name, k] : kernel_class_names())
+      for (DataType t : kAllPrecisions) prior_[Layout::pooled(cell(k, t))] = std::log(prior.efficiency(k, t));
+    prior_[Layout::barrier(0)] = std::log(std::max(prior.barrier_overhead, 1e-7));
+    prior_[Layout::wakeup(0)] = std::log(std::max(prior.wakeup_overhead, 1e-7));
+    prior_[Layout::layer(0)] = std::log(std::max(prior.layer_overhead, 1e-7));
+    // Which (family, cell) the rows use: only those are bounded.
+    used_.assign(static_cast<size_t>(model.layout().families * kCells), 0);
+    for (const RowModel& m : model.rows())
+      for (const PhaseTerms& p : m.phases_)
+        for (const Term& t : p.slots) used_[static_cast<size_t>(t.family * kCells + t.cell)] = 1;
+  }
+
+  const Eigen::VectorXd& start() const { return prior_; }
+
+  Residuals evaluate(const Eigen::VectorXd& x, bool with_jacobian) const {
+    Residuals out;
+    const auto& rows = model_.rows();
+    out.r.resize(rows.size());
+    if (with_jacobian) out.j.resize(rows.size());
+    tbb::parallel_for(size_t{0}, rows.size(), [&](size_t i) {
+      const RowModel& m = rows[i];
+      std::vector<std::pair<int, double>> g;
+      out.r[i] = m.weight * (model_.log_seconds(m, x, with_jacobian ? &g : nullptr) - m.log_measured);
+      if (with_jacobian) {
+        for (auto& [k, v] : g) v *= m.weight;
+        out.j[i] = std::move(g);
+      }
+    });
+    auto add = [&](double value, std::vector<std::pair<int, double>> grad) {
+      out.r.push_back(value);
+      if (with_jacobian) out.j.push_back(std::move(grad));
+    };
+    const int families = model_.layout().families;
+    for (int c = 0; c < kCells; ++c) add((x[c] - prior_[c]) / spread_.prior_pooled, {{c, 1 / spread_.prior_pooled}});
+    for (int i : {Layout::barrier(0), Layout::wakeup(0), Layout::layer(0)})
+      add((x[i] - prior_[i]) / spread_.prior_overhead, {{i, 1 / spread_.prior_overhead}});
+    for (int f = 0; f < families; ++f) {
+      for (int c = 0; c < kCells; ++c) {
+        const int i = Layout::family(f, c);
+        add(x[i] / spread_.prior_family, {{i, 1 / spread_.prior_family}});
+        if (!used_[static_cast<size_t>(f * kCells + c)]) continue;
+        const double e = x[c] + x[i];  // log efficiency: inside (kMinEfficiency, 1]
+        if (e > 0) add(kBoundWeight * e, {{c, kBoundWeight}, {i, kBoundWeight}});
+        if (e < std::log(kMinEfficiency))
+          add(kBoundWeight * (std::log(kMinEfficiency) - e), {{c, -kBoundWeight}, {i, -kBoundWeight}});
+      }
+      for (int i : {Layout::barrier(1 + f), Layout::wakeup(1 + f), Layout::layer(1 + f)})
+        add(x[i] / spread_.prior_family_overhead, {{i, 1 / spread_.prior_family_overhead}});
+    }
+    return out;
+  }
+
+ private:
+  const Model& model_;
+  CalibrationSpread spread_;
+  Eigen::VectorXd prior_;
+  std::vector<uint8_t> used_;
+};
+
+// Levenberg-Marquardt with the Marquardt scaling; returns the steps taken.
+int minimise(const Problem& problem, Eigen::VectorXd& x) {
+  const auto n = x.size();
+  double lambda = 1e-3;
+  Residuals res = problem.evaluate(x, true);
+  double cost = res.cost();
+  int steps = 0;
+  for (; steps < 60; ++steps) {
+    Eigen::MatrixXd h = Eigen::MatrixXd::Zero(n, n);
+    Eigen::VectorXd g = Eigen::VectorXd::Zero(n);
+    for (size_t i = 0; i < res.r.size(); ++i)
+      for (const auto& [a, va] : res.j[i]) {
+        g[a] += va * res.r[i];
+        for (const auto& [b, vb] : res.j[i]) h(a, b) += va * vb;
+      }
+    bool improved = false;
+    for (int tries = 0; tries < 12 && !improved; ++tries) {
+      Eigen::MatrixXd damped = h;
+      for (Eigen::Index i = 0; i < n; ++i) damped(i, i) += lambda * std::max(h(i, i), 1e-9);
+      const Eigen::VectorXd step = damped.ldlt().solve(-g);
+      const Eigen::VectorXd trial = x + step;
+      Residuals tr = problem.evaluate(trial, true);
+      if (tr.cost() < cost) {
+        improved = true;
+        const double gain = cost - tr.cost();
+        x = trial;
+        res = std::move(tr);
+        cost = res.cost();
+        lambda = std::max(lambda / 3, 1e-9);
+        if (gain < 1e-7 * std::max(cost, 1e-30)) return steps + 1;
+      } else {
+        lambda *= 4;
+      }
+    }
+    if (!improved) break;
+  }
+  return steps;
+}
+
+// The fitted values, as the calibration file carries them: pooled for every cell the rows use,
+// and per family for the cells its rows use.
+EngineCalibration to_calibration(const Model& model, const Eigen::VectorXd& x) {
+  EngineCalibration c;
+  std::vector<std::vector<uint8_t>> used(static_cast<size_t>(model.layout().families), std::vector<uint8_t>(kCells, 0));
+  std::vector<uint8_t> pooled(kCells, 0);
+  for (const RowModel& m : model.rows())
+    for (const PhaseTerms& p : m.phases_)
+      for (const Term& t : p.slots)
+        if (t.arithmetic > 0) used[static_cast<size_t>(t.family)][static_cast<size_t>(t.cell)] = pooled[static_cast<size_t>(t.cell)] = 1;
+  auto efficiency = [](double log_e) { return std::clamp(std::exp(log_e), kMinEfficiency, 1.0); };
+  for (const auto& [name, k] : kernel_class_names())
+    for (DataType t : kAllPrecisions)
+      if (pooled[static_cast<size_t>(cell(k, t))]) c.pooled.at(k, t) = efficiency(x[cell(k, t)]);
+  c.pooled.barrier_overhead = std::exp(x[Layout::barrier(0)]);
+  c.pooled.wakeup_overhead = std::exp(x[Layout::wakeup(0)]);
+  c.pooled.layer_overhead = std::exp(x[Layout::layer(0)]);
+  for (int f = 0; f < model.layout().families; ++f) {
+    CalibratedValues v;
+    for (const auto& [name, k] : kernel_class_names())
+      for (DataType t : kAllPrecisions)
+        if (used[static_cast<size_t>(f)][static_cast<size_t>(cell(k, t))])
+          v.at(k, t) = efficiency(x[cell(k, t)] + x[Layout::family(f, cell(k, t))]);
+    v.barrier_overhead = std::exp(x[Layout::barrier(0)] + x[Layout::barrier(1 + f)]);
+    v.wakeup_overhead = std::exp(x[Layout::wakeup(0)] + x[Layout::wakeup(1 + f)]);
+    v.layer_overhead = std::exp(x[Layout::layer(0)] + x[Layout::layer(1 + f)]);
+    c.cores[model.families()[static_cast<size_t>(f)]] = v;
+  }
+  return c;
+}
+
+}  // namespace
+
+std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
+                                       std::vector<std::string>& notes, const std::string& progress_label) {
+  std::vector<const NetworkMeasurement*> cpu;
+  for (const auto* r : rows)
+    if (r->device == "cpu" && r->engine == engine.name && compared_time_ms(r->time) > 0) cpu.push_back(r);
+  std::map<std::string, SocSpec> socs;
+  auto soc_key = [](const NetworkMeasurement& m) {
+    std::string key = m.soc;
+    for (const auto& o : m.soc_overrides) key += "|" + o;
+    return key;
+  };
+  for (const auto* r : cpu)
+    if (!socs.count(soc_key(*r))) socs.emplace(soc_key(*r), load_soc(r->soc, r->soc_overrides));
+  const MeasuredNetworks networks(cpu);
+  for (const auto& f : networks.failures()) notes.push_back(f + "; its rows left out");
+  std::vector<CalibrationRow> out(cpu.size());
+  std::vector<uint8_t> ok(cpu.size(), 0);
+  std::mutex mu;
+  Progress progress(progress_label, cpu.size());
+  tbb::parallel_for(size_t{0}, cpu.size(), [&](size_t i) {
+    const Progress::Tick tick{progress};
+    const NetworkMeasurement& m = *cpu[i];
+    const Network* net = networks.of(m);
+    if (!net) return;
+    try {
+      CalibrationRow& row = out[i];
+      CpuRunOptions o{static_cast<int>(std::max<int64_t>(1, m.threads)), m.cores, m.precision.empty() ? "auto" : m.precision};
+      o.warmup_runs = 1;
+      o.probe = &row.probe;
+      const SocSpec& soc = socs.at(soc_key(m));
+      const RunResult r = simulate_cpu(*net, soc, engine, o);
+      check_plausible(m, fuse(*net, engine.fusion()), soc, r);
+      row.measurement = &m;
+      row.group = m.soc;
+      row.measured_s = compared_time_ms(m.time) / 1e3;
+      row.simulated_s = r.latency_s;
+      ok[i] = 1;
+    } catch (const ConfigError& e) {
+      std::lock_guard lock(mu);
+      notes.push_back(fmt::format("{}: left out: {}", m.source, e.what()));
+    }
+  });
+  std::vector<CalibrationRow> kept;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (ok[i]) kept.push_back(std::move(out[i]));
+  return kept;
+}
+
+double predicted_seconds(const CalibrationRow& row, const EngineProfile& at, const EngineProfile& engine) {
+  const Model model({&row}, at);
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(model.layout().size());
+  for (const auto& [name, k] : kernel_class_names())
+    for (DataType t : kAllPrecisions) {
+      x[cell(k, t)] = std::log(engine.efficiency(k, t));
+      for (int f = 0; f < model.layout().families; ++f)
+        x[Layout::family(f, cell(k, t))] =
+            std::log(engine.on_core(model.families()[static_cast<size_t>(f)]).efficiency(k, t)) - x[cell(k, t)];
+    }
+  const auto pooled = engine.on_core("");  // a family no calibration names: the pooled values
+  x[Layout::barrier(0)] = std::log(std::max(pooled.values.barrier_overhead, 1e-12));
+  x[Layout::wakeup(0)] = std::log(std::max(pooled.values.wakeup_overhead, 1e-12));
+  x[Layout::layer(0)] = std::log(std::max(pooled.values.layer_overhead, 1e-12));
+  for (int f = 0; f < model.layout().families; ++f) {
+    const auto on = engine.on_core(model.families()[static_cast<size_t>(f)]);
+    x[Layout::barrier(1 + f)] = std::log(std::max(on.values.barrier_overhead, 1e-12)) - x[Layout::barrier(0)];
+    x[Layout::wakeup(1 + f)] = std::log(std::max(on.values.wakeup_overhead, 1e-12)) - x[Layout::wakeup(0)];
+    x[Layout::layer(1 + f)] = std::log(std::max(on.values.layer_overhead, 1e-12)) - x[Layout::layer(0)];
+  }
+  return std::exp(model.log_seconds(model.rows().front(), x, nullptr));
+}
+
+CalibrationResult fit_calibration(const std::vector<const CalibrationRow*>& rows, const EngineProfile& at,
+                                  const EngineProfile& prior, const CalibrationSpread& spread) {
+  if (rows.empty()) throw ConfigError("calibrate: no row to fit on");
+  const Model model(rows, at);
+  const Problem problem(model, prior, spread);
+  Eigen::VectorXd x = problem.start();
+  CalibrationResult result;
+  result.iterations = minimise(problem, x);
+  double sum = 0;
+  for (const RowModel& m : model.rows()) sum += std::pow(model.log_seconds(m, x, nullptr) - m.log_measured, 2);
+  result.log_rmse = std::sqrt(sum / static_cast<double>(model.rows().size()));
+  result.rows = static_cast<int>(model.rows().size());
+  result.calibration = to_calibration(model, x);
+  return result;
+}
+
+CalibrationResult calibrate_on_networks(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
+                                        int outer, std::vector<std::string>& notes) {
+  const EngineProfile prior = uncalibrated(engine);
+  EngineProfile at = prior;
+  CalibrationResult result;
+  for (int i = 0; i < outer; ++i) {
+    std::vector<std::string> round_notes;
+    const auto probed = probe_rows(rows, at, round_notes,
+                                   fmt::format("calibrating {}: simulating {} rows (fit {} of {})", engine.name, rows.size(), i + 1, outer));
+    if (i == 0) notes.insert(notes.end(), round_notes.begin(), round_notes.end());
+    std::vector<const CalibrationRow*> ptrs;
+    for (const auto& r : probed) ptrs.push_back(&r);
+    result = fit_calibration(ptrs, at, prior);
+    at = with_calibration(prior, result.calibration);
+  }
+  return result;
+}
+
+}  // namespace tilesim
