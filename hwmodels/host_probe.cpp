@@ -181,6 +181,7 @@ std::string host_yaml(const HostProbe& p) {
       "      voltage: {{value: 1.1V, source: \"estimate: not observable from inside a VM; server cores run ~0.9-1.3 V\"}}\n"
       "      static_power_per_core: {{value: 1W, source: \"estimate for a server core; range 0.5-3 W\"}}\n"
       "      core:\n"
+      "        name: \"{}\"\n"
       "        isa: {}\n        out_of_order: true\n"
       "        fp32_flops_per_cycle: {{value: {:.1f}, source: \"{}: AVX2 {:.1f} GFLOP/s, AVX-512 {:.1f} GFLOP/s per core\"}}\n"
       "        fp16_flops_per_cycle: 0\n"
@@ -188,7 +189,7 @@ std::string host_yaml(const HostProbe& p) {
       "        store_bytes_per_cycle: 32B\n"
       "        energy_per_fp32_flop: {{value: 10pJ, source: \"estimate for a 5 nm server core; range 5-30 pJ\"}}\n",
       p.cpu_model, p.cores, when, p.frequency_before / 1e9, p.frequency_after / 1e9, measured, p.cores, f / 1e9, measured,
-      p.frequency_before / 1e9, p.frequency_after / 1e9, avx512 ? "x86-64-avx512" : "x86-64-avx2",
+      p.frequency_before / 1e9, p.frequency_after / 1e9, p.cpu_model, avx512 ? "x86-64-avx512" : "x86-64-avx2",
       peak / f, measured, p.fp32_flops_avx2 / 1e9, p.fp32_flops_avx512 / 1e9, 4 * peak / f);
   const char* energy[] = {"0.3pJ", "1pJ", "3pJ"};
   auto cache_yaml = [&](const ProbedCache& c, int indent) {

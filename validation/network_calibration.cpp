@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <Eigen/Dense>
@@ -14,6 +15,7 @@
 #include "hwmodels/soc_loader.hpp"
 #include "sim/engine/cpu_simulator.hpp"
 #include "sim/workload/fusion.hpp"
+#include "validation/layer_network.hpp"
 #include "validation/progress.hpp"
 #include "validation/validator.hpp"
 
@@ -348,6 +350,38 @@ EngineCalibration to_calibration(const Model& model, const Eigen::VectorXd& x) {
 
 }  // namespace
 
+std::vector<CalibrationRow> probe_runs(const std::vector<MeasuredRun>& runs, const EngineProfile& engine,
+                                       std::vector<std::string>& notes, const std::string& progress_label) {
+  std::vector<CalibrationRow> out(runs.size());
+  std::vector<uint8_t> ok(runs.size(), 0);
+  std::mutex mu;
+  Progress progress(progress_label, runs.size());
+  tbb::parallel_for(size_t{0}, runs.size(), [&](size_t i) {
+    const Progress::Tick tick{progress};
+    const MeasuredRun& run = runs[i];
+    try {
+      CalibrationRow& row = out[i];
+      CpuRunOptions o{run.threads, run.cores, run.precision};
+      o.warmup_runs = 1;
+      o.probe = &row.probe;
+      const RunResult r = simulate_cpu(*run.network, *run.soc, engine, o);
+      if (run.measurement) check_plausible(*run.measurement, fuse(*run.network, engine.fusion()), *run.soc, r);
+      row.measurement = run.measurement;
+      row.group = run.group;
+      row.measured_s = run.measured_s;
+      row.simulated_s = r.latency_s;
+      ok[i] = 1;
+    } catch (const ConfigError& e) {
+      std::lock_guard lock(mu);
+      notes.push_back(fmt::format("{}: left out: {}", run.source, e.what()));
+    }
+  });
+  std::vector<CalibrationRow> kept;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (ok[i]) kept.push_back(std::move(out[i]));
+  return kept;
+}
+
 std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
                                        std::vector<std::string>& notes, const std::string& progress_label) {
   std::vector<const NetworkMeasurement*> cpu;
@@ -363,37 +397,38 @@ std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasuremen
     if (!socs.count(soc_key(*r))) socs.emplace(soc_key(*r), load_soc(r->soc, r->soc_overrides));
   const MeasuredNetworks networks(cpu);
   for (const auto& f : networks.failures()) notes.push_back(f + "; its rows left out");
-  std::vector<CalibrationRow> out(cpu.size());
-  std::vector<uint8_t> ok(cpu.size(), 0);
-  std::mutex mu;
-  Progress progress(progress_label, cpu.size());
-  tbb::parallel_for(size_t{0}, cpu.size(), [&](size_t i) {
-    const Progress::Tick tick{progress};
-    const NetworkMeasurement& m = *cpu[i];
-    const Network* net = networks.of(m);
-    if (!net) return;
-    try {
-      CalibrationRow& row = out[i];
-      CpuRunOptions o{static_cast<int>(std::max<int64_t>(1, m.threads)), m.cores, m.precision.empty() ? "auto" : m.precision};
-      o.warmup_runs = 1;
-      o.probe = &row.probe;
-      const SocSpec& soc = socs.at(soc_key(m));
-      const RunResult r = simulate_cpu(*net, soc, engine, o);
-      check_plausible(m, fuse(*net, engine.fusion()), soc, r);
-      row.measurement = &m;
-      row.group = m.soc;
-      row.measured_s = compared_time_ms(m.time) / 1e3;
-      row.simulated_s = r.latency_s;
-      ok[i] = 1;
-    } catch (const ConfigError& e) {
-      std::lock_guard lock(mu);
-      notes.push_back(fmt::format("{}: left out: {}", m.source, e.what()));
+  std::vector<MeasuredRun> runs;
+  for (const auto* m : cpu) {
+    const Network* net = networks.of(*m);
+    if (!net) continue;
+    runs.push_back(MeasuredRun{net, &socs.at(soc_key(*m)), static_cast<int>(std::max<int64_t>(1, m->threads)), m->cores,
+                               m->precision.empty() ? "auto" : m->precision, compared_time_ms(m->time) / 1e3, m->soc,
+                               m->source, m});
+  }
+  return probe_runs(runs, engine, notes, progress_label);
+}
+
+LayerRuns layer_runs(const std::vector<Trace>& traces, const std::string& soc, std::vector<std::string>& notes) {
+  LayerRuns out;
+  for (const Trace& t : traces) {
+    const std::string soc_name = soc.empty() ? t.soc : soc;
+    if (!out.socs.count(soc_name)) out.socs.emplace(soc_name, load_soc(soc_name));
+    int skipped = 0;
+    for (const LayerMeasurement& l : t.layers) {
+      const double measured_ms = compared_time_ms(l.time);
+      std::optional<Network> net = measured_ms > 0 ? layer_network(l) : std::nullopt;
+      if (!net) {
+        ++skipped;
+        continue;
+      }
+      out.networks.push_back(std::move(*net));
+      out.runs.push_back(MeasuredRun{&out.networks.back(), &out.socs.at(soc_name),
+                                     static_cast<int>(std::max<int64_t>(1, t.threads)), t.cores, t.precision,
+                                     measured_ms / 1e3, t.device, t.source + ": " + l.name, nullptr});
     }
-  });
-  std::vector<CalibrationRow> kept;
-  for (size_t i = 0; i < out.size(); ++i)
-    if (ok[i]) kept.push_back(std::move(out[i]));
-  return kept;
+    if (skipped > 0) notes.push_back(fmt::format("{}: {} rows not simulated alone left out", t.source, skipped));
+  }
+  return out;
 }
 
 double predicted_seconds(const CalibrationRow& row, const EngineProfile& at, const EngineProfile& engine) {
@@ -435,15 +470,17 @@ CalibrationResult fit_calibration(const std::vector<const CalibrationRow*>& rows
   return result;
 }
 
-CalibrationResult calibrate_on_networks(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
-                                        int outer, std::vector<std::string>& notes) {
+namespace {
+
+// Fits `outer` times, each on `probe(at)`: the rows simulated at the last fit.
+template <class Probe>
+CalibrationResult calibrate(const EngineProfile& engine, int outer, std::vector<std::string>& notes, Probe probe) {
   const EngineProfile prior = uncalibrated(engine);
   EngineProfile at = prior;
   CalibrationResult result;
   for (int i = 0; i < outer; ++i) {
     std::vector<std::string> round_notes;
-    const auto probed = probe_rows(rows, at, round_notes,
-                                   fmt::format("calibrating {}: simulating {} rows (fit {} of {})", engine.name, rows.size(), i + 1, outer));
+    const auto probed = probe(at, round_notes, fmt::format("calibrating {} (fit {} of {})", engine.name, i + 1, outer));
     if (i == 0) notes.insert(notes.end(), round_notes.begin(), round_notes.end());
     std::vector<const CalibrationRow*> ptrs;
     for (const auto& r : probed) ptrs.push_back(&r);
@@ -451,6 +488,22 @@ CalibrationResult calibrate_on_networks(const std::vector<const NetworkMeasureme
     at = with_calibration(prior, result.calibration);
   }
   return result;
+}
+
+}  // namespace
+
+CalibrationResult calibrate_on_runs(const std::vector<MeasuredRun>& runs, const EngineProfile& engine, int outer,
+                                    std::vector<std::string>& notes) {
+  return calibrate(engine, outer, notes, [&](const EngineProfile& at, std::vector<std::string>& n, const std::string& label) {
+    return probe_runs(runs, at, n, label);
+  });
+}
+
+CalibrationResult calibrate_on_networks(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
+                                        int outer, std::vector<std::string>& notes) {
+  return calibrate(engine, outer, notes, [&](const EngineProfile& at, std::vector<std::string>& n, const std::string& label) {
+    return probe_rows(rows, at, n, label);
+  });
 }
 
 }  // namespace tilesim

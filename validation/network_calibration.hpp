@@ -12,26 +12,54 @@
 // alike whatever its row count, with a prior that keeps pooled values near the profile's
 // assumptions and each family near the pooled values, and efficiencies inside (0.03, 1]. The
 // rows are then simulated again at the fit and the fit repeated. Deterministic: no random start.
-#include <functional>
+#include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "hwmodels/soc.hpp"
 #include "kernels/engine_profile.hpp"
+#include "sim/workload/network.hpp"
 #include "sim/engine/run_probe.hpp"
 #include "traces/trace.hpp"
 
 namespace tilesim {
 
+// A measured run to fit to: a network (a whole one, or one layer timed alone) on a SoC under the
+// run's settings, and the seconds it took. The network and SoC are the caller's.
+struct MeasuredRun {
+  const Network* network = nullptr;
+  const SocSpec* soc = nullptr;
+  int threads = 1;
+  std::string cores = "big", precision = "auto";
+  double measured_s = 0;
+  std::string group;   // the device
+  std::string source;  // where the row came from, for notes
+  const NetworkMeasurement* measurement = nullptr;  // a whole-network row: checked for plausibility
+};
+
+// The layer rows of traces as runs (layer_network.hpp), with the networks and SoCs they use.
+struct LayerRuns {
+  std::deque<Network> networks;
+  std::map<std::string, SocSpec> socs;
+  std::vector<MeasuredRun> runs;
+};
+// `soc`: overrides the traces' own where set. Rows that build no layer network are left out.
+LayerRuns layer_runs(const std::vector<Trace>& traces, const std::string& soc, std::vector<std::string>& notes);
+
 struct CalibrationRow {
-  const NetworkMeasurement* measurement = nullptr;
+  const NetworkMeasurement* measurement = nullptr;  // a whole-network row (for re-simulating it)
   std::string group;     // the device it was measured on: the unit of weighting and of leave-one-out
   double measured_s = 0;
   RunProbe probe;        // at the linearisation point
   double simulated_s = 0;
 };
 
-// The CPU rows of `rows` run with `engine`, simulated at `engine` with probes, in parallel. Rows
-// that cannot be simulated, or whose time is implausible (check_plausible), are left out with a note.
+// `runs` simulated at `engine` with probes, in parallel. Runs that cannot be simulated, or whose
+// time is implausible (check_plausible), are left out with a note.
+std::vector<CalibrationRow> probe_runs(const std::vector<MeasuredRun>& runs, const EngineProfile& engine,
+                                       std::vector<std::string>& notes, const std::string& progress_label);
+// The same for the CPU rows of `rows` run with `engine`.
 std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
                                        std::vector<std::string>& notes, const std::string& progress_label);
 
@@ -58,6 +86,8 @@ CalibrationResult fit_calibration(const std::vector<const CalibrationRow*>& rows
 double predicted_seconds(const CalibrationRow& row, const EngineProfile& at, const EngineProfile& engine);
 
 // Probe at the assumptions, fit, probe again at the fit and fit again (`outer` fits in all).
+CalibrationResult calibrate_on_runs(const std::vector<MeasuredRun>& runs, const EngineProfile& engine, int outer,
+                                    std::vector<std::string>& notes);
 CalibrationResult calibrate_on_networks(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
                                         int outer, std::vector<std::string>& notes);
 

@@ -26,7 +26,6 @@
 #include "sim/app/run_outputs.hpp"
 #include "sim/app/validation_datasets.hpp"
 #include "traces/host_recorder.hpp"
-#include "validation/calibration.hpp"
 #include "validation/cross_validation.hpp"
 #include "validation/network_calibration.hpp"
 #include "traces/trace.hpp"
@@ -281,8 +280,30 @@ int cmd_record(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-// Calibrates each CPU engine of whole-network `rows` (network_calibration.hpp) and prints (or
-// writes, with --out) its calibration file, which says what fitted it.
+// Prints (or writes, with --out) a calibration file that says what fitted it.
+void emit_calibration(CalibrationResult fit, const std::string& engine, const std::set<std::string>& devices,
+                      const std::string& command, const std::string& data, const Options& o, std::ostream& out) {
+  const std::time_t now = std::time(nullptr);
+  char date[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+  fit.calibration.fitted_on.assign(devices.begin(), devices.end());
+  fit.calibration.source = fmt::format(
+      "{} on {} ({} fit{}): {} CPU rows of {} on {} devices (fitted_on); log-RMSE of simulated/measured over those "
+      "rows {:.3f} at the fit (in-sample)",
+      command, date, o.fits, o.fits > 1 ? "s" : "", fit.rows, data, devices.size(), fit.log_rmse);
+  YAML::Emitter yaml;
+  fit.calibration.write(yaml);
+  const std::string text = fmt::format("# {} calibration written by `{}`.\n{}\n", engine, command, yaml.c_str());
+  if (o.out_file.empty()) {
+    out << text;
+    return;
+  }
+  write_file_atomically(o.out_file, text);
+  out << fmt::format("{}: {} calibrated on {} rows of {} devices ({} core families); log-RMSE {:.3f}\n", o.out_file,
+                     engine, fit.rows, devices.size(), fit.calibration.cores.size(), fit.log_rmse);
+}
+
+// Calibrates each CPU engine of whole-network `rows` (network_calibration.hpp).
 void calibrate_networks(const std::vector<NetworkMeasurement>& measured, const std::string& command,
                         const std::string& data, const Options& o, std::vector<std::string>& notes, std::ostream& out) {
   std::map<std::string, std::vector<const NetworkMeasurement*>> by_engine;
@@ -294,25 +315,8 @@ void calibrate_networks(const std::vector<NetworkMeasurement>& measured, const s
   for (const auto& [engine_name, rows] : by_engine) {
     std::set<std::string> devices;
     for (const auto* r : rows) devices.insert(r->soc);
-    CalibrationResult fit = calibrate_on_networks(rows, load_engine(engine_name), o.fits, notes);
-    fit.calibration.fitted_on.assign(devices.begin(), devices.end());
-    const std::time_t now = std::time(nullptr);
-    char date[16];
-    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-    fit.calibration.source = fmt::format(
-        "{} on {} ({} fit{}): {} CPU rows of {} on {} devices (fitted_on); log-RMSE of simulated/measured over those "
-        "rows {:.3f} at the fit (in-sample; validate --cv device holds each device out)",
-        command, date, o.fits, o.fits > 1 ? "s" : "", fit.rows, data, devices.size(), fit.log_rmse);
-    YAML::Emitter yaml;
-    fit.calibration.write(yaml);
-    const std::string text = fmt::format("# {} calibration written by `{}`.\n{}\n", engine_name, command, yaml.c_str());
-    if (o.out_file.empty()) {
-      out << text;
-      continue;
-    }
-    write_file_atomically(o.out_file, text);
-    out << fmt::format("{}: {} calibrated on {} rows of {} devices ({} core families); log-RMSE {:.3f}\n", o.out_file,
-                       engine_name, fit.rows, devices.size(), fit.calibration.cores.size(), fit.log_rmse);
+    emit_calibration(calibrate_on_networks(rows, load_engine(engine_name), o.fits, notes), engine_name, devices, command,
+                     data, o, out);
   }
 }
 
@@ -352,12 +356,14 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
     return 0;
   }
   const std::string engine = o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
-  const auto fits = fit_efficiencies(traces, o.soc == kDefaultSoc ? "" : o.soc, engine);
-  if (fits.empty()) throw ConfigError("calibrate: no layer of these traces determines an efficiency");
-  out << fmt::format("# {} fitted to {} by `tilesim calibrate`\n", engine, names);
-  for (const auto& f : fits)
-    out << fmt::format("{}: {{value: {:.3f}, source: \"fitted: median over {} layers of {}; interquartile {:.3f}-{:.3f}\"}}\n",
-                       f.key, f.value, f.layers, names, f.low, f.high);
+  std::vector<std::string> notes;
+  const LayerRuns runs = layer_runs(traces, o.soc == kDefaultSoc ? "" : o.soc, notes);
+  if (runs.runs.empty()) throw ConfigError("calibrate: no layer row of these traces can be simulated alone");
+  std::set<std::string> devices;
+  for (const auto& r : runs.runs) devices.insert(r.group);
+  emit_calibration(calibrate_on_runs(runs.runs, load_engine(engine), o.fits, notes), engine, devices,
+                   "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace ")), names, o, out);
+  for (const auto& n : notes) fmt::print(std::cerr, "tilesim: note: {}\n", n);
   return 0;
 }
 

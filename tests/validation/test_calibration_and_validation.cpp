@@ -1,4 +1,4 @@
-// Calibration recovers an efficiency it is shown; validation matches rows to simulations.
+// Calibration on layer rows recovers an efficiency it is shown; validation matches rows to simulations.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -7,7 +7,6 @@
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/engine/cpu_simulator.hpp"
-#include "validation/calibration.hpp"
 #include "validation/layer_network.hpp"
 #include "validation/network_calibration.hpp"
 #include "validation/validator.hpp"
@@ -47,14 +46,16 @@ Trace synthetic_trace(const EngineProfile& e) {
 }
 }  // namespace
 
-TEST_CASE("calibration_recovers_the_efficiency_that_produced_the_measurements") {
-  EngineProfile e = uncalibrated(load_engine("ncnn"));  // the assumption is what a trace fits
+TEST_CASE("calibration_on_layer_rows_recovers_the_efficiency_that_produced_them") {
+  EngineProfile e = uncalibrated(load_engine("ncnn"));
   e.gemm_efficiency = 0.6;
-  const auto fits = fit_efficiencies({synthetic_trace(e)}, "", "ncnn");
-  REQUIRE(fits.size() == 1);
-  CHECK(fits[0].key == "gemm_efficiency");
-  CHECK(fits[0].value == doctest::Approx(0.6).epsilon(0.01));
-  CHECK(fits[0].layers == 3);
+  std::vector<std::string> notes;
+  const LayerRuns runs = layer_runs({synthetic_trace(e)}, "", notes);
+  REQUIRE(runs.runs.size() == 3);
+  const CalibrationResult fit = calibrate_on_runs(runs.runs, load_engine("ncnn"), 2, notes);
+  CHECK(fit.rows == 3);
+  // The prime core of the snapdragon855 is a Cortex-A76; fp32 im2col GEMMs carry the layers' time.
+  CHECK(fit.calibration.cores.at("cortex-a76").at(KernelClass::gemm, DataType::fp32) == doctest::Approx(0.6).epsilon(0.05));
 }
 
 TEST_CASE("validating_a_trace_of_the_simulators_own_times_gives_no_error") {
