@@ -1,12 +1,15 @@
 #include "kernels/engine_calibration.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "hwmodels/config_tree.hpp"
+#include "hwmodels/soc_loader.hpp"
 
 namespace tilesim {
+namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<DataType, kPrecisions> kAllPrecisions{DataType::fp32, DataType::fp16, DataType::int8};
@@ -38,20 +41,27 @@ const Section& values_section() {
   return s;
 }
 
-CalibratedValues read_values(const YAML::Node& node, const NodeOrigin& where) {
+// One set of values, each key declared and each value checked.
+CalibratedValues read_values(const YAML::Node& node, const NodeOrigin& where, bool top_level) {
+  if (!node.IsMap()) throw ConfigError(located(where.file, node.Mark().line, node.Mark().column, where.path, "expected a map of fitted values"));
   CalibratedValues v;
-  if (!node) return v;
-  auto number = [&](const std::string& key) -> std::optional<double> {
-    const YAML::Node n = node[key];
-    if (!n) return std::nullopt;
-    return check_param(n, *values_section().param(key), NodeOrigin{where.file, join_path(where.path, key)});
-  };
-  for (const auto& [name, k] : kernel_class_names())
-    for (DataType t : kAllPrecisions)
-      if (auto x = number(EngineCalibration::efficiency_key(k, t))) v.at(k, t) = *x;
-  if (auto x = number("barrier_overhead")) v.barrier_overhead = *x;
-  if (auto x = number("wakeup_overhead")) v.wakeup_overhead = *x;
-  if (auto x = number("layer_overhead")) v.layer_overhead = *x;
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    const NodeOrigin at{where.file, join_path(where.path, key)};
+    if (top_level && (key == "source" || key == "fitted_on" || key == "cores")) continue;
+    const ParamDecl* decl = values_section().param(key);
+    if (!decl)
+      throw ConfigError(located(where.file, kv.first.Mark().line, kv.first.Mark().column, at.path,
+                                "unknown key in a calibration" + std::string(top_level ? "" : "'s core family")));
+    const double x = check_param(kv.second, *decl, at);
+    if (key == "barrier_overhead") v.barrier_overhead = x;
+    else if (key == "wakeup_overhead") v.wakeup_overhead = x;
+    else if (key == "layer_overhead") v.layer_overhead = x;
+    else
+      for (const auto& [name, k] : kernel_class_names())
+        for (DataType t : kAllPrecisions)
+          if (key == EngineCalibration::efficiency_key(k, t)) v.at(k, t) = x;
+  }
   return v;
 }
 
@@ -74,38 +84,31 @@ std::string EngineCalibration::efficiency_key(KernelClass k, DataType t) {
   return choice_name(kernel_class_names(), k) + "_" + precision_name(t);
 }
 
-const Section& EngineCalibration::section() {
-  static const Section cores{.name = "cores", .meaning = "fitted values per core family (the root preset of a core's base chain)",
-                             .named_items = &values_section()};
-  static const Section s{.name = "calibration", .meaning = "an engine's fitted values (tilesim calibrate)",
-                         .params = [] {
-                           auto p = value_declarations();
-                           p.push_back({.key = "fitted_on", .meaning = "the devices (SoCs) whose rows fitted it, comma-separated",
-                                        .default_text = "none", .is_text = true});
-                           return p;
-                         }(), .children = {{"cores", &cores}}, .preset_dir = "calibration"};
-  return s;
-}
-
-EngineCalibration EngineCalibration::read(const YAML::Node& resolved, const NodeOrigin& where) {
+EngineCalibration EngineCalibration::load(const std::string& name, const NodeOrigin& named_at) {
+  const fs::path file = fs::path(data_root()) / "configs" / "calibration" / (name + ".yaml");
+  if (!fs::is_regular_file(file))
+    throw ConfigError(located(named_at.file, -1, -1, named_at.path,
+                              fmt::format("no calibration '{}' (configs/calibration/{}.yaml)", name, name)));
+  const YAML::Node node = load_yaml_map(file.string());
+  const NodeOrigin where{file.string(), ""};
   EngineCalibration c;
-  if (!resolved) return c;
-  c.source = resolved["source"].as<std::string>("");
-  if (resolved["fitted_on"]) {
-    std::string list = value_node(resolved["fitted_on"]).Scalar();
-    for (size_t start = 0; start <= list.size();) {
-      const size_t comma = std::min(list.find(',', start), list.size());
-      std::string item = list.substr(start, comma - start);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      if (!item.empty()) c.fitted_on.push_back(item);
-      start = comma + 1;
-    }
+  c.source = node["source"].as<std::string>("");
+  c.pooled = read_values(node, where, true);
+  const std::string list = node["fitted_on"] ? node["fitted_on"].as<std::string>("") : "";
+  for (size_t start = 0; start < list.size();) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    std::string item = list.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) c.fitted_on.push_back(item);
+    start = comma + 1;
   }
-  c.pooled = read_values(resolved, where);
-  for (const auto& kv : resolved["cores"]) {
-    const auto family = kv.first.as<std::string>();
-    c.cores[family] = read_values(kv.second, NodeOrigin{where.file, join_path(where.path, "cores." + family)});
+  if (const YAML::Node cores = node["cores"]) {
+    if (!cores.IsMap()) throw ConfigError(located(where.file, cores.Mark().line, cores.Mark().column, "cores", "expected a map of core families"));
+    for (const auto& kv : cores) {
+      const auto family = kv.first.as<std::string>();
+      c.cores[family] = read_values(kv.second, NodeOrigin{where.file, "cores." + family}, false);
+    }
   }
   return c;
 }

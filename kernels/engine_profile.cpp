@@ -138,6 +138,10 @@ const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
       {count("gpu_registers_per_invocation", "GPU: 32-bit registers one invocation holds", 32, 1, 255),
        &E::gpu_registers_per_invocation},
       {flag("gpu_host_copies", "GPU: timings include host<->device upload and download", false), &E::gpu_host_copies},
+      {{.key = "calibration",
+        .meaning = "what tilesim calibrate fitted for this engine: configs/calibration/NAME.yaml (none: the assumptions alone)",
+        .default_text = "none", .is_text = true},
+       &E::calibration_name},
       {flag("fuse_conv_batchnorm", "fold batch-norm into the preceding convolution", true), &E::fuse_conv_batchnorm},
       {flag("fuse_conv_activation", "apply activations in the convolution's epilogue", true),
        &E::fuse_conv_activation},
@@ -151,7 +155,7 @@ const Section& EngineProfile::section() {
   static const Section rules{.name = "conv_rules", .meaning = "convolution algorithm rules, first match wins",
                              .named_items = &ConvRule::section()};
   static const Section s{.name = "engine", .meaning = "an inference engine profile", .params = declarations(fields()),
-                         .children = {{"conv_rules", &rules}, {"calibration", &EngineCalibration::section()}},
+                         .children = {{"conv_rules", &rules}},
                          .preset_dir = "engines"};
   return s;
 }
@@ -189,7 +193,7 @@ EngineProfile load_engine(const std::string& name_or_path) {
     read_fields(kv.second, ConvRule::fields(), r, NodeOrigin{where.file, "conv_rules." + r.name});
     e.conv_rules.push_back(std::move(r));
   }
-  e.calibration = EngineCalibration::read(tree["calibration"], NodeOrigin{where.file, "calibration"});
+  if (e.calibration_name != "none") e.calibration = EngineCalibration::load(e.calibration_name, NodeOrigin{where.file, "calibration"});
   if (e.conv_rules.empty())
     throw ConfigError(located(where.file, -1, -1, "conv_rules", "an engine needs at least one convolution rule"));
   return e;

@@ -54,6 +54,7 @@ struct EngineProfile {
   bool fuse_conv_batchnorm = true, fuse_conv_activation = true, fuse_add_activation = false,
        fuse_conv_add = false;
   std::vector<ConvRule> conv_rules;   // first match wins
+  std::string calibration_name = "none";  // configs/calibration/<name>.yaml
   EngineCalibration calibration;      // what calibration fitted (none: the assumptions above hold)
 
   FusionRules fusion() const;

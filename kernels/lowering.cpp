@@ -213,10 +213,17 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
       c.nhwc() ? output_row_tiles(c, p, cost.flops, false) : channel_pack_tiles(c, p, cost.flops, false);
       break;
     }
-    case OpType::GlobalAveragePool:
+    case OpType::GlobalAveragePool: {
       plan.algorithm = "global_avgpool";
-      channel_pack_tiles(c, add_phase(c, plan, "pool", KernelClass::pooling), cost.flops, false);
+      Phase& p = add_phase(c, plan, "pool", KernelClass::pooling);
+      // XNNPACK's global-average-pooling-nwc parallelises over the batch alone (one image: one
+      // tile, run on the calling thread); ncnn and oneDNN over channel blocks.
+      if (c.nhwc())
+        proportional_tiles(c, p, cost.flops, c.net.tensor(op.inputs[0]).shape[0]);
+      else
+        channel_pack_tiles(c, p, cost.flops, false);
       break;
+    }
     case OpType::Concat: case OpType::Split: case OpType::Slice: case OpType::ChannelShuffle:
     case OpType::Transpose: case OpType::Pad: case OpType::Resize: case OpType::Cast:
       plan.algorithm = op.type != OpType::Resize ? "copy"

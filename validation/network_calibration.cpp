@@ -69,7 +69,7 @@ struct PhaseTerms {
 struct RowModel {
   double weight, log_measured;
   int threads;
-  double layers, phases;
+  double layers, wakeups, barriers;
   std::vector<int> families;  // of its slots, each once
   std::vector<PhaseTerms> phases_;
 };
@@ -99,7 +99,8 @@ class Model {
       m.log_measured = std::log(r->measured_s);
       m.threads = r->probe.threads;
       m.layers = static_cast<double>(r->probe.layers);
-      m.phases = static_cast<double>(r->probe.phases.size());
+      m.wakeups = static_cast<double>(r->probe.wakeups);
+      m.barriers = static_cast<double>(r->probe.barriers);
       std::vector<int> slot_family;
       std::vector<EngineProfile::OnCore> on;
       for (const auto& f : r->probe.slot_family) {
@@ -163,14 +164,15 @@ class Model {
         g[Layout::family(top_f, top_c)] += dtop * scale;
       }
     }
-    // Fixed costs: the slowest family's layer cost and wake-up per layer, and barrier per phase.
+    // Fixed costs: the slowest family's cost per layer, wake-up per layer that woke the threads,
+    // and barrier per loop that ended in one.
     struct Fixed {
       int (*index)(int);
       double count;
       bool per_thread;
     };
-    for (const Fixed& fixed : {Fixed{Layout::layer, m.layers, false}, Fixed{Layout::wakeup, m.layers, true},
-                               Fixed{Layout::barrier, m.phases, true}}) {
+    for (const Fixed& fixed : {Fixed{Layout::layer, m.layers, false}, Fixed{Layout::wakeup, m.wakeups, true},
+                               Fixed{Layout::barrier, m.barriers, true}}) {
       double cost = 0;
       int slowest = -1;
       for (int f : m.families) {
@@ -328,21 +330,29 @@ EngineCalibration to_calibration(const Model& model, const Eigen::VectorXd& x) {
       for (const Term& t : p.slots)
         if (t.arithmetic > 0) used[static_cast<size_t>(t.family)][static_cast<size_t>(t.cell)] = pooled[static_cast<size_t>(t.cell)] = 1;
   auto efficiency = [](double log_e) { return std::clamp(std::exp(log_e), kMinEfficiency, 1.0); };
-  for (const auto& [name, k] : kernel_class_names())
-    for (DataType t : kAllPrecisions)
-      if (pooled[static_cast<size_t>(cell(k, t))]) c.pooled.at(k, t) = efficiency(x[cell(k, t)]);
-  c.pooled.barrier_overhead = std::exp(x[Layout::barrier(0)]);
-  c.pooled.wakeup_overhead = std::exp(x[Layout::wakeup(0)]);
-  c.pooled.layer_overhead = std::exp(x[Layout::layer(0)]);
+  // Rows of one family are no pool: other families keep the profile's assumptions.
+  const bool pool = model.layout().families > 1;
+  if (pool) {
+    for (const auto& [name, k] : kernel_class_names())
+      for (DataType t : kAllPrecisions)
+        if (pooled[static_cast<size_t>(cell(k, t))]) c.pooled.at(k, t) = efficiency(x[cell(k, t)]);
+    c.pooled.barrier_overhead = std::exp(x[Layout::barrier(0)]);
+    c.pooled.wakeup_overhead = std::exp(x[Layout::wakeup(0)]);
+    c.pooled.layer_overhead = std::exp(x[Layout::layer(0)]);
+  }
+  // A family's value within 1 % of the pooled one is left to it (a family without a value takes
+  // the pooled one): the file keeps what the rows told apart.
+  auto own = [pool](double deviation) { return !pool || std::abs(deviation) >= 0.01; };
   for (int f = 0; f < model.layout().families; ++f) {
     CalibratedValues v;
     for (const auto& [name, k] : kernel_class_names())
       for (DataType t : kAllPrecisions)
-        if (used[static_cast<size_t>(f)][static_cast<size_t>(cell(k, t))])
+        if (used[static_cast<size_t>(f)][static_cast<size_t>(cell(k, t))] && own(x[Layout::family(f, cell(k, t))]))
           v.at(k, t) = efficiency(x[cell(k, t)] + x[Layout::family(f, cell(k, t))]);
-    v.barrier_overhead = std::exp(x[Layout::barrier(0)] + x[Layout::barrier(1 + f)]);
-    v.wakeup_overhead = std::exp(x[Layout::wakeup(0)] + x[Layout::wakeup(1 + f)]);
-    v.layer_overhead = std::exp(x[Layout::layer(0)] + x[Layout::layer(1 + f)]);
+    for (auto [index, member] : {std::pair{&Layout::barrier, &CalibratedValues::barrier_overhead},
+                                 std::pair{&Layout::wakeup, &CalibratedValues::wakeup_overhead},
+                                 std::pair{&Layout::layer, &CalibratedValues::layer_overhead}})
+      if (own(x[index(1 + f)])) v.*member = std::exp(x[index(0)] + x[index(1 + f)]);
     c.cores[model.families()[static_cast<size_t>(f)]] = v;
   }
   return c;
@@ -424,7 +434,7 @@ LayerRuns layer_runs(const std::vector<Trace>& traces, const std::string& soc, s
       out.networks.push_back(std::move(*net));
       out.runs.push_back(MeasuredRun{&out.networks.back(), &out.socs.at(soc_name),
                                      static_cast<int>(std::max<int64_t>(1, t.threads)), t.cores, t.precision,
-                                     measured_ms / 1e3, t.device, t.source + ": " + l.name, nullptr});
+                                     measured_ms / 1e3, out.socs.at(soc_name).name, t.source + ": " + l.name, nullptr});
     }
     if (skipped > 0) notes.push_back(fmt::format("{}: {} rows not simulated alone left out", t.source, skipped));
   }

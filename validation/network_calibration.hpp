@@ -1,8 +1,8 @@
 #pragma once
 // Fitting an engine's calibration (kernels/engine_calibration.hpp) to measured whole networks on
 // CPUs: per core family and kernel class and precision, the fraction of peak; per core family,
-// the barrier and wake-up at two threads; each pooled over all families as well, for the core
-// types the rows never ran on.
+// the barrier and wake-up at two threads and a cost per layer; each pooled over all families as
+// well (where the rows ran on more than one), for the core types the rows never ran on.
 //
 // Each row is simulated once with a RunProbe at a linearisation point. The probe predicts the row
 // at other values without simulating it again: each slot's arithmetic scales with the efficiency,

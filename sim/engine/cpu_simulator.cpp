@@ -139,7 +139,12 @@ class CpuSimulation {
     SlotTally tally;
     tally.busy.assign(cores.size(), 0.0);
     tally.compute.assign(cores.size(), 0.0);
-    double clock = layer_s_ + wakeup_s_;
+    // pthreadpool runs a loop of one tile on the calling thread: nothing to wake, nothing to wait
+    // for. OpenMP's parallel for forks and joins the team whatever the trip count.
+    auto forks = [&](const Phase& phase) { return engine_.partition == Partition::static_chunks || phase.items.size() > 1; };
+    const bool wakes = std::any_of(plan.phases.begin(), plan.phases.end(), forks);
+    const double barriers = static_cast<double>(std::count_if(plan.phases.begin(), plan.phases.end(), forks));
+    double clock = layer_s_ + (wakes ? wakeup_s_ : 0.0);
     for (const Phase& phase : plan.phases) {
       const auto n = static_cast<int64_t>(phase.items.size());
       ItemSource source = engine_.partition == Partition::static_chunks ? ItemSource::static_chunks(n, options_.threads, workers)
@@ -148,11 +153,15 @@ class CpuSimulation {
       const double start = clock;
       clock = pool_.run_phase(plan, phase, workers, source, cores_, limits_, now, layer_index, clock, tally);
       if (probe_) record_phase(plan, phase, before, tally, clock - start);
-      clock += barrier_s_;
+      if (forks(phase)) clock += barrier_s_;
     }
     const double mean_busy = std::accumulate(tally.busy.begin(), tally.busy.end(), 0.0) / workers;
-    r.overhead_s = layer_s_ + wakeup_s_ + barrier_s_ * static_cast<double>(plan.phases.size());
-    if (probe_) ++probe_->layers;
+    r.overhead_s = layer_s_ + (wakes ? wakeup_s_ : 0.0) + barrier_s_ * barriers;
+    if (probe_) {
+      ++probe_->layers;
+      probe_->wakeups += wakes;
+      probe_->barriers += static_cast<int64_t>(barriers);
+    }
     r.compute_s = std::accumulate(tally.compute.begin(), tally.compute.end(), 0.0) / workers;
     r.memory_s = mean_busy - r.compute_s;
     r.latency_s = clock;

@@ -26,7 +26,8 @@ struct RunProbe {
   int threads = 1;
   std::vector<std::string> slot_family;  // the core family of each slot
   std::vector<PhaseSample> phases;       // of the reported run, in order
-  int64_t layers = 0;                    // layers that ran a kernel (each woke the threads)
+  int64_t layers = 0;                    // layers that ran a kernel
+  int64_t wakeups = 0, barriers = 0;     // of them, those that woke the threads; loops that ended in a barrier
 };
 
 }  // namespace tilesim

@@ -179,7 +179,7 @@ TEST_CASE("layer_rows_without_shapes_match_the_simulated_layers_of_the_same_file
   CHECK(names == std::vector<std::string>{"fc = fc", "conv1 = conv1", "gap = gap"});
 }
 
-TEST_CASE("calibrate_takes_a_csv_layer_trace_and_names_it_as_the_source_of_each_fitted_value") {
+TEST_CASE("calibrate_takes_a_csv_layer_trace_and_names_it_as_the_source_of_its_calibration") {
   const TempFile csv("calibration_layers.csv",
                      "# soc: rk3588\n# engine: ncnn\n# threads: 1\n# cores: big\n"
                      "name,op,input,output,kernel_h,kernel_w,stride_h,stride_w,pad_top,pad_left,pad_bottom,pad_right,"
@@ -191,9 +191,11 @@ TEST_CASE("calibrate_takes_a_csv_layer_trace_and_names_it_as_the_source_of_each_
   INFO(r.err);
   REQUIRE(r.status == 0);
   const std::string name = std::filesystem::path(csv.str()).filename().string();
-  CHECK(r.out.find("gemm_efficiency: {value: ") != std::string::npos);
-  CHECK(r.out.find("median over 2 layers of " + name) != std::string::npos);
-  CHECK(r.out.find("depthwise_efficiency") != std::string::npos);
+  CHECK(r.out.find("3 CPU rows of " + name) != std::string::npos);
+  CHECK(r.out.find("fitted_on: rk3588") != std::string::npos);
+  // The RK3588's big cores are Cortex-A76, which run fp16 where the trace says fp32: its dtype holds.
+  CHECK(r.out.find("cortex-a76: {gemm_fp32: ") != std::string::npos);
+  CHECK(r.out.find("depthwise_fp32") != std::string::npos);
 }
 
 TEST_CASE("record_times_the_layers_of_a_users_model_file_under_its_own_names_and_validate_matches_them") {
