@@ -63,4 +63,34 @@ CrossValidation cross_validate_networks(const std::vector<NetworkMeasurement>& r
   return cv;
 }
 
+CrossValidation cross_validate_traces(const std::vector<Trace>& traces, int outer, std::vector<std::string>& notes) {
+  CrossValidation cv;
+  std::set<std::string> folds;
+  for (const Trace& t : traces) folds.insert(t.soc);
+  Progress progress(fmt::format("cross-validating on {} devices", folds.size()), folds.size());
+  for (const std::string& fold : folds) {
+    const Progress::Tick tick{progress};
+    std::vector<Trace> train;
+    for (const Trace& t : traces)
+      if (t.soc != fold) train.push_back(t);
+    if (train.empty()) {
+      notes.push_back(fmt::format("{}: the only fold; nothing left to calibrate on", fold));
+      continue;
+    }
+    std::vector<std::string> ignored;
+    const LayerRuns runs = layer_runs(train, "", ignored);
+    for (const Trace& t : traces) {
+      if (t.soc != fold) continue;
+      const EngineProfile engine = load_engine(t.engine);
+      const EngineProfile fitted = with_calibration(uncalibrated(engine), calibrate_on_runs(runs.runs, engine, outer, ignored).calibration);
+      LayerValidationOptions o;
+      o.engine_profile = &fitted;
+      auto rows = validate_layers(t, o, notes);
+      cv.rows.insert(cv.rows.end(), rows.begin(), rows.end());
+    }
+    ++cv.folds;
+  }
+  return cv;
+}
+
 }  // namespace tilesim

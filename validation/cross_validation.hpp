@@ -21,4 +21,8 @@ struct CrossValidation {
 CrossValidation cross_validate_networks(const std::vector<NetworkMeasurement>& rows, CvSplit split, int outer,
                                         std::vector<std::string>& notes);
 
+// Layer rows of traces, leaving one device (a trace's SoC) out: each fold's traces validated with
+// the engine calibrated on the other folds' layer rows.
+CrossValidation cross_validate_traces(const std::vector<Trace>& traces, int outer, std::vector<std::string>& notes);
+
 }  // namespace tilesim

@@ -117,7 +117,7 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
   const std::string soc_name = o.soc.empty() ? trace.soc : o.soc;
   const std::string engine_name = o.engine.empty() ? trace.engine : o.engine;
   const SocSpec soc = load_soc(soc_name, o.soc_overrides);
-  const EngineProfile engine = load_engine(engine_name);
+  const EngineProfile engine = o.engine_profile ? *o.engine_profile : load_engine(engine_name);
   const std::string group = o.group.empty() ? (trace.device.empty() ? soc_name : trace.device) : o.group;
   const std::string& device = choice_name(engine_target_names(), engine.target);
   const int threads = static_cast<int>(std::max<int64_t>(1, trace.threads));

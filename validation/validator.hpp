@@ -50,6 +50,7 @@ struct LayerValidationOptions {
   std::string model;                   // to match rows without shapes by name, else order within each op kind
   bool allow_unknown = false;          // the model's unmodelled operators as stand-ins (ImportOptions)
   std::string group;                   // label of this trace's rows (default: the trace's device)
+  const EngineProfile* engine_profile = nullptr;  // simulate with this profile (one calibrated on other rows)
 };
 
 // Per-layer rows of a trace. Rows with shapes are simulated as one-layer networks (warm caches, as

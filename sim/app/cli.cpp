@@ -198,8 +198,10 @@ void note_in_sample(const std::vector<ValidationRow>& rows, std::vector<std::str
     const std::string engine = row.detail.substr(0, row.detail.find(' '));
     if (std::find(builtin.begin(), builtin.end(), engine) == builtin.end()) continue;
     if (!fitted_on.count(engine)) fitted_on[engine] = load_engine(engine).calibration.fitted_on;
+    // The group is the SoC, or the SoC and what distinguishes the device ("bcm2837 (arm_cpu)").
+    const std::string soc = row.group.substr(0, row.group.find(' '));
     const auto& fitted = fitted_on[engine];
-    if (std::find(fitted.begin(), fitted.end(), row.group) != fitted.end()) ++in_sample[engine];
+    if (std::find(fitted.begin(), fitted.end(), soc) != fitted.end()) ++in_sample[engine];
   }
   for (const auto& [engine, n] : in_sample)
     notes.push_back(fmt::format("in-sample: {} rows were measured on devices whose rows calibrated {} "
@@ -228,14 +230,21 @@ int cmd_validate(const Options& o, std::ostream& out) {
       auto net_rows = validate_networks(trace.networks, notes);
       rows.insert(rows.end(), net_rows.begin(), net_rows.end());
     }
+  } else if (!o.cv.empty() && o.dataset == "tophub") {
+    if (o.cv != "device") throw ConfigError("validate --cv: tophub's rows are layers of many networks; --cv device");
+    const CrossValidation cv = cross_validate_traces(tophub_traces(o.data_dir, o.devices, notes), o.fits, notes);
+    notes.push_back(fmt::format("leave one device out: each of {} folds predicted by a calibration fitted ({} fit{}) on "
+                                "the other folds' rows alone, from the profiles' assumptions",
+                                cv.folds, o.fits, o.fits > 1 ? "s" : ""));
+    rows = cv.rows;
   } else if (!o.cv.empty()) {
-    if (o.dataset != "ncnn") throw ConfigError("validate --cv: whole-network rows are cross-validated; give --dataset ncnn");
+    if (o.dataset != "ncnn") throw ConfigError("validate --cv: give --dataset ncnn or tophub");
     const auto measured = ncnn_rows(o.data_dir, o.devices, notes);
     const CrossValidation cv = cross_validate_networks(measured, o.cv == "device" ? CvSplit::device : CvSplit::network,
                                                        o.fits, notes);
-    notes.push_back(fmt::format("leave one {} out: each of {} folds predicted by a calibration fitted ({} fits) on the "
+    notes.push_back(fmt::format("leave one {} out: each of {} folds predicted by a calibration fitted ({} fit{}) on the "
                                 "other folds' rows alone, from the profiles' assumptions",
-                                o.cv, cv.folds, o.fits));
+                                o.cv, cv.folds, o.fits, o.fits > 1 ? "s" : ""));
     rows = cv.rows;
   } else {
     rows = validate_dataset(o.dataset, o.data_dir, o.devices, notes);
@@ -321,6 +330,22 @@ void calibrate_networks(const std::vector<NetworkMeasurement>& measured, const s
 }
 
 int cmd_calibrate(const Options& o, std::ostream& out) {
+  if (o.dataset == "tophub") {  // layer rows
+    if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
+    std::vector<std::string> notes;
+    const auto traces = tophub_traces(o.data_dir, o.devices, notes);
+    const LayerRuns runs = layer_runs(traces, "", notes);
+    if (runs.runs.empty()) throw ConfigError("calibrate --dataset tophub: no layer row of these devices");
+    std::set<std::string> devices;
+    for (const auto& r : runs.runs) devices.insert(r.group);
+    std::string command = "tilesim calibrate --dataset tophub";
+    if (!o.devices.only.empty()) command += fmt::format(" --devices {}", fmt::join(o.devices.only, ","));
+    if (!o.devices.except.empty()) command += fmt::format(" --exclude-devices {}", fmt::join(o.devices.except, ","));
+    emit_calibration(calibrate_on_runs(runs.runs, load_engine("tvm-arm"), o.fits, notes), "tvm-arm", devices, command,
+                     "AutoTVM tophub (../shared/validation-data/tvm_tophub)", o, out);
+    for (const auto& n : notes) fmt::print(std::cerr, "tilesim: note: {}\n", n);
+    return 0;
+  }
   if (!o.dataset.empty()) {  // whole-network rows: per core family, kernel class and precision
     if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
     std::vector<std::string> notes;
@@ -433,7 +458,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
   calibrate->add_option("--trace", o.traces_in, "calibration traces, HDF5 or CSV (not the ones accuracy is reported on)");
-  calibrate->add_option("--dataset", o.dataset, "or a public dataset of whole-network rows")->check(CLI::IsMember({"ncnn"}));
+  calibrate->add_option("--dataset", o.dataset, "or a public dataset: ncnn (whole networks) or tophub (layers)")
+      ->check(CLI::IsMember({"ncnn", "tophub"}));
   calibrate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
   calibrate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (default: all)")->delimiter(',');
   calibrate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
@@ -461,7 +487,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
   validate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
-  validate->add_option("--cv", o.cv, "--dataset ncnn: leave one device or network out, calibrating on the rest")
+  validate->add_option("--cv", o.cv, "--dataset ncnn (device or network) or tophub (device): leave one out, calibrating on the rest")
       ->check(CLI::IsMember({"device", "network"}));
   validate->add_option("--fits", o.fits, "--cv: calibration fits per fold (default 1)")->check(CLI::Range(1, 10));
   trace_opt->excludes(dataset_opt);

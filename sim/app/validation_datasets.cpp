@@ -50,18 +50,25 @@ std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilt
   return kept;
 }
 
+std::vector<Trace> tophub_traces(const std::string& root, const SocFilter& filter, std::vector<std::string>& notes) {
+  std::vector<Trace> out;
+  for (Trace& t : import_tophub(need_file(root, "tvm_tophub/tophub_parsed.csv"))) {
+    if (!filter.keeps(t.soc)) continue;
+    if (t.engine != "tvm-arm") {
+      notes.push_back(fmt::format("tophub {}: {} rows left out: no profile of engine {}", t.device, t.layers.size(), t.engine));
+      continue;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 std::vector<ValidationRow> validate_dataset(const std::string& dataset, const std::string& root,
                                             const SocFilter& filter, std::vector<std::string>& notes) {
   if (dataset == "ncnn") return validate_networks(ncnn_rows(root, filter, notes), notes);
   if (dataset == "tophub") {
     std::vector<ValidationRow> rows;
-    for (const Trace& t : import_tophub(need_file(root, "tvm_tophub/tophub_parsed.csv"))) {
-      if (!filter.keeps(t.soc)) continue;
-      if (t.engine != "tvm-arm") {
-        notes.push_back(fmt::format("tophub {}: {} rows left out: no profile of engine {}", t.device, t.layers.size(),
-                                    t.engine));
-        continue;
-      }
+    for (const Trace& t : tophub_traces(root, filter, notes)) {
       auto r = validate_layers(t, LayerValidationOptions{}, notes);
       rows.insert(rows.end(), r.begin(), r.end());
     }

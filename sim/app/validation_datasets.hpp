@@ -18,6 +18,9 @@ struct SocFilter {
 std::vector<ValidationRow> validate_dataset(const std::string& dataset, const std::string& root,
                                             const SocFilter& filter, std::vector<std::string>& notes);
 
+// The AutoTVM tophub traces (one per device) of the tvm-arm engine the filter keeps.
+std::vector<Trace> tophub_traces(const std::string& root, const SocFilter& filter, std::vector<std::string>& notes);
+
 // The ncnn benchmark's whole-network rows the filter keeps (for calibration and validation).
 std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilter& filter,
                                           std::vector<std::string>& notes);

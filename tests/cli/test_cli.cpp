@@ -364,9 +364,19 @@ TEST_CASE("validate_cv_device_predicts_each_device_by_a_calibration_fitted_on_th
   CHECK(said);
   // Three Cortex-A53 boards: each predicted from the other two, far better than uncalibrated.
   CHECK(j["metrics"]["mape"].get<double>() < 30);
-  const auto bad = tilesim_cli({"validate", "--dataset", "tophub", "--data", data, "--cv", "device"});
-  CHECK(bad.status == 2);
-  CHECK(bad.err.find("--dataset ncnn") != std::string::npos);
+  // Layer rows too: AutoTVM's three ARM devices, each predicted from the other two.
+  const auto layers = tilesim_cli({"validate", "--dataset", "tophub", "--data", data, "--cv", "device", "--format", "json"});
+  REQUIRE(layers.status == 0);
+  const json l = json::parse(layers.out);
+  CHECK(l["metrics"]["n"].get<int>() == 660);
+  said = false;
+  for (const auto& n : l["notes"]) said |= n.get<std::string>().find("each of 3 folds") != std::string::npos;
+  CHECK(said);
+  const auto by_network = tilesim_cli({"validate", "--dataset", "tophub", "--data", data, "--cv", "network"});
+  CHECK(by_network.status == 2);
+  CHECK(by_network.err.find("--cv device") != std::string::npos);
+  const auto profile = tilesim_cli({"validate", "--dataset", "tflite-profile", "--data", data, "--cv", "device"});
+  CHECK(profile.status == 2);
 }
 
 TEST_CASE("calibrate_writes_a_calibration_file_that_names_its_rows_and_devices") {
