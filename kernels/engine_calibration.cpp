@@ -85,10 +85,12 @@ std::string EngineCalibration::efficiency_key(KernelClass k, DataType t) {
 }
 
 EngineCalibration EngineCalibration::load(const std::string& name, const NodeOrigin& named_at) {
-  const fs::path file = fs::path(data_root()) / "configs" / "calibration" / (name + ".yaml");
+  const bool is_path = name.find('/') != std::string::npos || name.ends_with(".yaml");
+  const fs::path file = is_path ? fs::path(name) : fs::path(data_root()) / "configs" / "calibration" / (name + ".yaml");
   if (!fs::is_regular_file(file))
     throw ConfigError(located(named_at.file, -1, -1, named_at.path,
-                              fmt::format("no calibration '{}' (configs/calibration/{}.yaml)", name, name)));
+                              is_path ? fmt::format("no calibration file {}", name)
+                                      : fmt::format("no calibration '{}' (configs/calibration/{}.yaml)", name, name)));
   const YAML::Node node = load_yaml_map(file.string());
   const NodeOrigin where{file.string(), ""};
   EngineCalibration c;

@@ -41,8 +41,8 @@ struct EngineCalibration {
   bool empty() const { return source.empty() && cores.empty(); }
   // The key an efficiency is written under: "gemm_fp16", "depthwise_int8", ...
   static std::string efficiency_key(KernelClass k, DataType t);
-  // configs/calibration/<name>.yaml, every key and value checked as it is read (a file of a few
-  // hundred values: read in one pass, not resolved as a tree of presets).
+  // configs/calibration/<name>.yaml (or the file `name` where it is a path), every key and value
+  // checked as it is read (a few hundred values: read in one pass, not resolved as presets).
   static EngineCalibration load(const std::string& name, const NodeOrigin& named_at);
   // As the file `tilesim calibrate --out` writes, with a comment per value.
   YAML::Emitter& write(YAML::Emitter& out) const;

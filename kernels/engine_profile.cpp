@@ -139,7 +139,7 @@ const std::vector<Field<EngineProfile>>& EngineProfile::fields() {
        &E::gpu_registers_per_invocation},
       {flag("gpu_host_copies", "GPU: timings include host<->device upload and download", false), &E::gpu_host_copies},
       {{.key = "calibration",
-        .meaning = "what tilesim calibrate fitted for this engine: configs/calibration/NAME.yaml (none: the assumptions alone)",
+        .meaning = "what tilesim calibrate fitted for this engine: configs/calibration/NAME.yaml, or a calibration file's path (none: the assumptions alone)",
         .default_text = "none", .is_text = true},
        &E::calibration_name},
       {flag("fuse_conv_batchnorm", "fold batch-norm into the preceding convolution", true), &E::fuse_conv_batchnorm},

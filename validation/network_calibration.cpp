@@ -71,7 +71,7 @@ struct RowModel {
   int threads;
   double layers, wakeups, barriers;
   std::vector<int> families;  // of its slots, each once
-  std::vector<PhaseTerms> phases_;
+  std::vector<PhaseTerms> phases;
 };
 
 // Parameters: pooled log-efficiency per cell, pooled log barrier, wake-up and layer cost, then per
@@ -121,7 +121,7 @@ class Model {
           pt.reference = std::max(pt.reference, power_mean(t.arithmetic, t.memory, t.exponent) + t.extra);
           pt.slots.push_back(t);
         }
-        if (pt.seconds > 0) m.phases_.push_back(std::move(pt));
+        if (pt.seconds > 0) m.phases.push_back(std::move(pt));
       }
       rows_.push_back(std::move(m));
     }
@@ -136,7 +136,7 @@ class Model {
   double log_seconds(const RowModel& m, const Eigen::VectorXd& x, std::vector<std::pair<int, double>>* grad) const {
     double total = 0;
     std::map<int, double> g;
-    for (const PhaseTerms& p : m.phases_) {
+    for (const PhaseTerms& p : m.phases) {
       double top = -1, dtop = 0;
       int top_f = 0, top_c = 0;
       for (const Term& t : p.slots) {
@@ -229,7 +229,7 @@ class Problem {
     // Which (family, cell) the rows use: only those are bounded.
     used_.assign(static_cast<size_t>(model.layout().families * kCells), 0);
     for (const RowModel& m : model.rows())
-      for (const PhaseTerms& p : m.phases_)
+      for (const PhaseTerms& p : m.phases)
         for (const Term& t : p.slots) used_[static_cast<size_t>(t.family * kCells + t.cell)] = 1;
   }
 
@@ -326,7 +326,7 @@ EngineCalibration to_calibration(const Model& model, const Eigen::VectorXd& x) {
   std::vector<std::vector<uint8_t>> used(static_cast<size_t>(model.layout().families), std::vector<uint8_t>(kCells, 0));
   std::vector<uint8_t> pooled(kCells, 0);
   for (const RowModel& m : model.rows())
-    for (const PhaseTerms& p : m.phases_)
+    for (const PhaseTerms& p : m.phases)
       for (const Term& t : p.slots)
         if (t.arithmetic > 0) used[static_cast<size_t>(t.family)][static_cast<size_t>(t.cell)] = pooled[static_cast<size_t>(t.cell)] = 1;
   auto efficiency = [](double log_e) { return std::clamp(std::exp(log_e), kMinEfficiency, 1.0); };

@@ -222,3 +222,25 @@ TEST_CASE("record_times_the_layers_of_a_users_model_file_under_its_own_names_and
   for (const auto& row : j["rows"]) names.push_back(row["name"]);
   CHECK(names == std::vector<std::string>{"conv1", "pool1", "gap", "fc"});
 }
+
+TEST_CASE("a_users_profile_takes_a_calibration_file_and_a_bad_one_is_refused_by_file_line_and_key") {
+  const TempFile good("good_calibration.yaml", "source: \"test\"\ngemm_fp16: 0.4\ncores:\n  cortex-a76: {gemm_fp16: 0.2}\n");
+  const TempFile profile("calibrated_ncnn.yaml", "base: ncnn\nname: ncnn\ncalibration: " + good.str() + "\n");
+  const auto slow = tilesim_cli({"run", "--engine", profile.str(), "--format", "json"});
+  const auto usual = tilesim_cli({"run", "--format", "json"});
+  REQUIRE(slow.status == 0);
+  REQUIRE(usual.status == 0);
+  // GEMMs at a fifth of peak on the Snapdragon 855's A76 cores: slower than the shipped calibration.
+  CHECK(json::parse(slow.out)["total"]["latency_ms"].get<double>() > json::parse(usual.out)["total"]["latency_ms"].get<double>());
+  const TempFile bad("bad_calibration.yaml", "source: \"test\"\ncores:\n  cortex-a76: {gemm_fp16: 0.2, gemm_speed: 3}\n");
+  const TempFile bad_profile("bad_ncnn.yaml", "base: ncnn\ncalibration: " + bad.str() + "\n");
+  const auto r = tilesim_cli({"run", "--engine", bad_profile.str()});
+  CHECK(r.status == 2);
+  CHECK(r.err.find(bad.str() + ":3:") != std::string::npos);
+  CHECK(r.err.find("cores.cortex-a76.gemm_speed") != std::string::npos);
+  const TempFile high("high_calibration.yaml", "gemm_fp16: 1.5\n");
+  const TempFile high_profile("high_ncnn.yaml", "base: ncnn\ncalibration: " + high.str() + "\n");
+  const auto h = tilesim_cli({"run", "--engine", high_profile.str()});
+  CHECK(h.status == 2);
+  CHECK(h.err.find("gemm_fp16") != std::string::npos);
+}
