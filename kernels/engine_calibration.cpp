@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -41,6 +42,17 @@ const Section& values_section() {
   return s;
 }
 
+// The kernel class and precision each efficiency key names.
+const std::map<std::string, std::pair<KernelClass, DataType>>& efficiency_cells() {
+  static const auto cells = [] {
+    std::map<std::string, std::pair<KernelClass, DataType>> m;
+    for (const auto& [name, k] : kernel_class_names())
+      for (DataType t : kAllPrecisions) m[EngineCalibration::efficiency_key(k, t)] = {k, t};
+    return m;
+  }();
+  return cells;
+}
+
 // One set of values, each key declared and each value checked.
 CalibratedValues read_values(const YAML::Node& node, const NodeOrigin& where, bool top_level) {
   if (!node.IsMap()) throw ConfigError(located(where.file, node.Mark().line, node.Mark().column, where.path, "expected a map of fitted values"));
@@ -57,10 +69,7 @@ CalibratedValues read_values(const YAML::Node& node, const NodeOrigin& where, bo
     if (key == "barrier_overhead") v.barrier_overhead = x;
     else if (key == "wakeup_overhead") v.wakeup_overhead = x;
     else if (key == "layer_overhead") v.layer_overhead = x;
-    else
-      for (const auto& [name, k] : kernel_class_names())
-        for (DataType t : kAllPrecisions)
-          if (key == EngineCalibration::efficiency_key(k, t)) v.at(k, t) = x;
+    else v.at(efficiency_cells().at(key).first, efficiency_cells().at(key).second) = x;
   }
   return v;
 }
