@@ -13,16 +13,12 @@ namespace tilesim {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::array<DataType, kPrecisions> kAllPrecisions{DataType::fp32, DataType::fp16, DataType::int8};
-
-std::string precision_name(DataType t) { return t == DataType::fp32 ? "fp32" : t == DataType::fp16 ? "fp16" : "int8"; }
-
 std::vector<ParamDecl> value_declarations() {
   std::vector<ParamDecl> out;
   for (const auto& [name, k] : kernel_class_names())
     for (DataType t : kAllPrecisions)
       out.push_back(ParamDecl{.key = EngineCalibration::efficiency_key(k, t), .unit = Unit::ratio,
-                              .meaning = fmt::format("fitted fraction of peak {} loops reach in {}", name, precision_name(t)),
+                              .meaning = fmt::format("fitted fraction of peak {} loops reach in {}", name, to_string(t)),
                               .default_value = 0, .min = 0, .max = 1});
   out.push_back(ParamDecl{.key = "barrier_overhead", .unit = Unit::seconds,
                           .meaning = "fitted barrier ending each parallel loop, at two threads", .default_value = -1,
@@ -90,7 +86,7 @@ void write_values(YAML::Emitter& out, const CalibratedValues& v) {
 }  // namespace
 
 std::string EngineCalibration::efficiency_key(KernelClass k, DataType t) {
-  return choice_name(kernel_class_names(), k) + "_" + precision_name(t);
+  return choice_name(kernel_class_names(), k) + "_" + std::string(to_string(t));
 }
 
 EngineCalibration EngineCalibration::load(const std::string& name, const NodeOrigin& named_at) {

@@ -16,7 +16,8 @@
 
 namespace tilesim {
 
-constexpr int kPrecisions = 3;  // DataType::fp32, fp16, int8
+constexpr int kPrecisions = 3;
+constexpr std::array<DataType, kPrecisions> kAllPrecisions{DataType::fp32, DataType::fp16, DataType::int8};
 inline int precision_index(DataType t) { return static_cast<int>(t); }
 
 // One set of fitted values; 0 (or below) where the set does not fit that value.

@@ -33,7 +33,7 @@ EngineProfile::OnCore EngineProfile::on_core(const std::string& family) const {
   const auto own = calibration.cores.find(family);
   const CalibratedValues* fitted = own == calibration.cores.end() ? nullptr : &own->second;
   for (const auto& [name, k] : kernel_class_names())
-    for (DataType t : {DataType::fp32, DataType::fp16, DataType::int8})
+    for (DataType t : kAllPrecisions)
       on.values.at(k, t) = fitted && fitted->at(k, t) > 0 ? fitted->at(k, t) : efficiency(k, t);
   auto overhead = [&](double CalibratedValues::*m, double assumed) {
     if (fitted && fitted->*m >= 0) return fitted->*m;

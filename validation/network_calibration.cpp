@@ -30,7 +30,6 @@ constexpr double kBoundWeight = 300;  // residual per unit of log outside (kMinE
 // residuals over it, prior terms over their own spreads.
 constexpr double kRowScatter = 0.2;
 constexpr int kMaxExponent = 64;     // a power mean this sharp is the max of its terms
-constexpr std::array<DataType, kPrecisions> kAllPrecisions{DataType::fp32, DataType::fp16, DataType::int8};
 
 int cell(KernelClass k, DataType t) { return static_cast<int>(k) * kPrecisions + precision_index(t); }
 constexpr int kCells = kKernelClasses * kPrecisions;
@@ -397,21 +396,14 @@ std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasuremen
   std::vector<const NetworkMeasurement*> cpu;
   for (const auto* r : rows)
     if (r->device == "cpu" && r->engine == engine.name && compared_time_ms(r->time) > 0) cpu.push_back(r);
-  std::map<std::string, SocSpec> socs;
-  auto soc_key = [](const NetworkMeasurement& m) {
-    std::string key = m.soc;
-    for (const auto& o : m.soc_overrides) key += "|" + o;
-    return key;
-  };
-  for (const auto* r : cpu)
-    if (!socs.count(soc_key(*r))) socs.emplace(soc_key(*r), load_soc(r->soc, r->soc_overrides));
+  const MeasuredSocs socs(cpu);
   const MeasuredNetworks networks(cpu);
   for (const auto& f : networks.failures()) notes.push_back(f + "; its rows left out");
   std::vector<MeasuredRun> runs;
   for (const auto* m : cpu) {
     const Network* net = networks.of(*m);
     if (!net) continue;
-    runs.push_back(MeasuredRun{net, &socs.at(soc_key(*m)), static_cast<int>(std::max<int64_t>(1, m->threads)), m->cores,
+    runs.push_back(MeasuredRun{net, &socs.of(*m), static_cast<int>(std::max<int64_t>(1, m->threads)), m->cores,
                                m->precision.empty() ? "auto" : m->precision, compared_time_ms(m->time) / 1e3, m->soc,
                                m->source, m});
   }
@@ -443,24 +435,20 @@ LayerRuns layer_runs(const std::vector<Trace>& traces, const std::string& soc, s
 
 double predicted_seconds(const CalibrationRow& row, const EngineProfile& at, const EngineProfile& engine) {
   const Model model({&row}, at);
+  // Set 0 holds the pooled values (a family no calibration names takes them); set 1 + f, family f's
+  // own as deviations from them.
   Eigen::VectorXd x = Eigen::VectorXd::Zero(model.layout().size());
-  for (const auto& [name, k] : kernel_class_names())
-    for (DataType t : kAllPrecisions) {
-      x[cell(k, t)] = std::log(engine.efficiency(k, t));
-      for (int f = 0; f < model.layout().families; ++f)
-        x[Layout::family(f, cell(k, t))] =
-            std::log(engine.on_core(model.families()[static_cast<size_t>(f)]).efficiency(k, t)) - x[cell(k, t)];
-    }
-  const auto pooled = engine.on_core("");  // a family no calibration names: the pooled values
-  x[Layout::barrier(0)] = std::log(std::max(pooled.values.barrier_overhead, 1e-12));
-  x[Layout::wakeup(0)] = std::log(std::max(pooled.values.wakeup_overhead, 1e-12));
-  x[Layout::layer(0)] = std::log(std::max(pooled.values.layer_overhead, 1e-12));
-  for (int f = 0; f < model.layout().families; ++f) {
-    const auto on = engine.on_core(model.families()[static_cast<size_t>(f)]);
-    x[Layout::barrier(1 + f)] = std::log(std::max(on.values.barrier_overhead, 1e-12)) - x[Layout::barrier(0)];
-    x[Layout::wakeup(1 + f)] = std::log(std::max(on.values.wakeup_overhead, 1e-12)) - x[Layout::wakeup(0)];
-    x[Layout::layer(1 + f)] = std::log(std::max(on.values.layer_overhead, 1e-12)) - x[Layout::layer(0)];
-  }
+  auto fill = [&](int set, const CalibratedValues& v) {
+    const auto logged = [&](double value, int index) { return std::log(std::max(value, 1e-12)) - (set ? x[index] : 0); };
+    for (const auto& [name, k] : kernel_class_names())
+      for (DataType t : kAllPrecisions) x[set * Layout::kPerSet + cell(k, t)] = logged(v.at(k, t), cell(k, t));
+    x[Layout::barrier(set)] = logged(v.barrier_overhead, Layout::barrier(0));
+    x[Layout::wakeup(set)] = logged(v.wakeup_overhead, Layout::wakeup(0));
+    x[Layout::layer(set)] = logged(v.layer_overhead, Layout::layer(0));
+  };
+  fill(0, engine.on_core("").values);
+  for (int f = 0; f < model.layout().families; ++f)
+    fill(1 + f, engine.on_core(model.families()[static_cast<size_t>(f)]).values);
   return std::exp(model.log_seconds(model.rows().front(), x, nullptr));
 }
 

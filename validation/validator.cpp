@@ -76,6 +76,19 @@ bool quantized(const Network& fused) {
 
 }  // namespace
 
+std::string MeasuredSocs::key(const NetworkMeasurement& m) {
+  std::string key = m.soc;
+  for (const auto& o : m.soc_overrides) key += "|" + o;
+  return key;
+}
+
+MeasuredSocs::MeasuredSocs(const std::vector<const NetworkMeasurement*>& rows) {
+  for (const NetworkMeasurement* m : rows)
+    if (!loaded_.count(key(*m))) loaded_.emplace(key(*m), load_soc(m->soc, m->soc_overrides));
+}
+
+const SocSpec& MeasuredSocs::of(const NetworkMeasurement& m) const { return loaded_.at(key(m)); }
+
 void check_plausible(const NetworkMeasurement& m, const Network& fused, const SocSpec& soc, const RunResult& r) {
   double flops = 0;
   for (size_t k = 0; k < fused.op_count(); ++k) flops += static_cast<double>(op_cost(fused, static_cast<OpId>(k)).flops);
@@ -237,18 +250,14 @@ std::vector<ValidationRow> validate_layers(const Trace& trace, const LayerValida
 std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasurement>& rows,
                                              std::vector<std::string>& notes, const EngineProfile* given) {
   // Load each distinct SoC and engine once; simulate rows in parallel.
-  std::map<std::string, SocSpec> socs;
-  std::map<std::string, EngineProfile> engines;
-  for (const auto& r : rows) {
-    std::string key = r.soc;
-    for (const auto& s : r.soc_overrides) key += "|" + s;
-    if (!socs.count(key)) socs.emplace(key, load_soc(r.soc, r.soc_overrides));
-    if (!given && !engines.count(r.engine)) engines.emplace(r.engine, load_engine(r.engine));
-  }
-  std::vector<ValidationRow> out(rows.size());
-  std::vector<uint8_t> ok(rows.size(), 0);  // not vector<bool>: written from parallel tasks
   std::vector<const NetworkMeasurement*> row_ptrs;
   for (const auto& m : rows) row_ptrs.push_back(&m);
+  const MeasuredSocs socs(row_ptrs);
+  std::map<std::string, EngineProfile> engines;
+  for (const auto& r : rows)
+    if (!given && !engines.count(r.engine)) engines.emplace(r.engine, load_engine(r.engine));
+  std::vector<ValidationRow> out(rows.size());
+  std::vector<uint8_t> ok(rows.size(), 0);  // not vector<bool>: written from parallel tasks
   const MeasuredNetworks networks(row_ptrs);
   for (const auto& f : networks.failures()) notes.push_back(f + "; its rows left out");
   std::mutex mu;
@@ -258,9 +267,7 @@ std::vector<ValidationRow> validate_networks(const std::vector<NetworkMeasuremen
     const Progress::Tick tick{progress};
     const Network* net = networks.of(m);
     if (!net) return;
-    std::string key = m.soc;
-    for (const auto& s : m.soc_overrides) key += "|" + s;
-    const SocSpec& soc = socs.at(key);
+    const SocSpec& soc = socs.of(m);
     const EngineProfile& engine = given ? *given : engines.at(m.engine);
     try {
       const RunResult r = simulate(*net, soc, engine, m.device, static_cast<int>(std::max<int64_t>(1, m.threads)),

@@ -74,6 +74,17 @@ class MeasuredNetworks {
   std::vector<std::string> failures_;
 };
 
+// The SoCs whole-network rows ran on (a built-in SoC with the row's own overrides), each loaded once.
+class MeasuredSocs {
+ public:
+  explicit MeasuredSocs(const std::vector<const NetworkMeasurement*>& rows);
+  const SocSpec& of(const NetworkMeasurement& m) const;
+
+ private:
+  static std::string key(const NetworkMeasurement& m);
+  std::map<std::string, SocSpec> loaded_;
+};
+
 // A time below what the description's peak allows, even at twice that peak, is not a measurement
 // of this work (a run that failed or skipped layers): throws ConfigError saying so, for the row to
 // be left out, not fitted. `fused` is the network as the engine ran it, `r` the simulated run.
