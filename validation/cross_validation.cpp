@@ -79,12 +79,16 @@ CrossValidation cross_validate_traces(const std::vector<Trace>& traces, int oute
     }
     std::vector<std::string> ignored;
     const LayerRuns runs = layer_runs(train, "", ignored);
+    std::map<std::string, EngineProfile> fitted;  // one fit per engine the fold's traces ran
     for (const Trace& t : traces) {
       if (t.soc != fold) continue;
-      const EngineProfile engine = load_engine(t.engine);
-      const EngineProfile fitted = with_calibration(uncalibrated(engine), calibrate_on_runs(runs.runs, engine, outer, ignored).calibration);
+      if (!fitted.count(t.engine)) {
+        const EngineProfile engine = load_engine(t.engine);
+        fitted.emplace(t.engine, with_calibration(uncalibrated(engine),
+                                                  calibrate_on_runs(runs.runs, engine, outer, ignored).calibration));
+      }
       LayerValidationOptions o;
-      o.engine_profile = &fitted;
+      o.engine_profile = &fitted.at(t.engine);
       auto rows = validate_layers(t, o, notes);
       cv.rows.insert(cv.rows.end(), rows.begin(), rows.end());
     }

@@ -230,22 +230,21 @@ int cmd_validate(const Options& o, std::ostream& out) {
       auto net_rows = validate_networks(trace.networks, notes);
       rows.insert(rows.end(), net_rows.begin(), net_rows.end());
     }
-  } else if (!o.cv.empty() && o.dataset == "tophub") {
-    if (o.cv != "device") throw ConfigError("validate --cv: tophub's rows are layers of many networks; --cv device");
-    const CrossValidation cv = cross_validate_traces(tophub_traces(o.data_dir, o.devices, notes), o.fits, notes);
-    notes.push_back(fmt::format("leave one device out: each of {} folds predicted by a calibration fitted ({} fit{}) on "
-                                "the other folds' rows alone, from the profiles' assumptions",
-                                cv.folds, o.fits, o.fits > 1 ? "s" : ""));
-    rows = cv.rows;
   } else if (!o.cv.empty()) {
-    if (o.dataset != "ncnn") throw ConfigError("validate --cv: give --dataset ncnn or tophub");
-    const auto measured = ncnn_rows(o.data_dir, o.devices, notes);
-    const CrossValidation cv = cross_validate_networks(measured, o.cv == "device" ? CvSplit::device : CvSplit::network,
-                                                       o.fits, notes);
+    CrossValidation cv;
+    if (o.dataset == "tophub") {
+      if (o.cv != "device") throw ConfigError("validate --cv: tophub's rows are layers of many networks; --cv device");
+      cv = cross_validate_traces(tophub_traces(o.data_dir, o.devices, notes), o.fits, notes);
+    } else if (o.dataset == "ncnn") {
+      cv = cross_validate_networks(ncnn_rows(o.data_dir, o.devices, notes),
+                                   o.cv == "device" ? CvSplit::device : CvSplit::network, o.fits, notes);
+    } else {
+      throw ConfigError("validate --cv: give --dataset ncnn or tophub");
+    }
     notes.push_back(fmt::format("leave one {} out: each of {} folds predicted by a calibration fitted ({} fit{}) on the "
                                 "other folds' rows alone, from the profiles' assumptions",
                                 o.cv, cv.folds, o.fits, o.fits > 1 ? "s" : ""));
-    rows = cv.rows;
+    rows = std::move(cv.rows);
   } else {
     rows = validate_dataset(o.dataset, o.data_dir, o.devices, notes);
     note_in_sample(rows, notes);
@@ -329,65 +328,59 @@ void calibrate_networks(const std::vector<NetworkMeasurement>& measured, const s
   }
 }
 
-int cmd_calibrate(const Options& o, std::ostream& out) {
-  if (o.dataset == "tophub") {  // layer rows
-    if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
-    std::vector<std::string> notes;
-    const auto traces = tophub_traces(o.data_dir, o.devices, notes);
-    const LayerRuns runs = layer_runs(traces, "", notes);
-    if (runs.runs.empty()) throw ConfigError("calibrate --dataset tophub: no layer row of these devices");
-    std::set<std::string> devices;
-    for (const auto& r : runs.runs) devices.insert(r.group);
-    std::string command = "tilesim calibrate --dataset tophub";
-    if (!o.devices.only.empty()) command += fmt::format(" --devices {}", fmt::join(o.devices.only, ","));
-    if (!o.devices.except.empty()) command += fmt::format(" --exclude-devices {}", fmt::join(o.devices.except, ","));
-    emit_calibration(calibrate_on_runs(runs.runs, load_engine("tvm-arm"), o.fits, notes), "tvm-arm", devices, command,
-                     "AutoTVM tophub (../shared/validation-data/tvm_tophub)", o, out);
-    for (const auto& n : notes) fmt::print(std::cerr, "tilesim: note: {}\n", n);
-    return 0;
-  }
-  if (!o.dataset.empty()) {  // whole-network rows: per core family, kernel class and precision
-    if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
-    std::vector<std::string> notes;
-    std::vector<NetworkMeasurement> rows;
-    for (auto& r : ncnn_rows(o.data_dir, o.devices, notes))
-      if (r.engine == "ncnn") rows.push_back(std::move(r));
-    std::string command = "tilesim calibrate --dataset ncnn";
-    if (!o.devices.only.empty()) command += fmt::format(" --devices {}", fmt::join(o.devices.only, ","));
-    if (!o.devices.except.empty()) command += fmt::format(" --exclude-devices {}", fmt::join(o.devices.except, ","));
-    calibrate_networks(rows, command, "the ncnn benchmark (../shared/validation-data/ncnn)", o, notes, out);
-    for (const auto& n : notes) fmt::print(std::cerr, "tilesim: note: {}\n", n);
-    return 0;
-  }
-  if (o.traces_in.empty()) throw ConfigError("calibrate: give --trace F.h5 ... or --dataset ncnn --data DIR --devices ...");
-  std::vector<Trace> traces;
-  std::vector<NetworkMeasurement> network_rows;
-  bool layer_rows = false;
-  std::string names;
-  for (const auto& path : o.traces_in) {
-    traces.push_back(read_trace(path));
-    const Trace& t = traces.back();
-    layer_rows |= !t.layers.empty();
-    network_rows.insert(network_rows.end(), t.networks.begin(), t.networks.end());
-    std::string origin = t.source == path ? "" : t.source;  // a CSV is its own source
-    if (!t.recorded_at.empty()) origin += (origin.empty() ? "" : ", ") + t.recorded_at;
-    names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() +
-             (origin.empty() ? "" : " (" + origin + ")");
-  }
-  if (!layer_rows) {  // whole networks only: as for a dataset
-    std::vector<std::string> notes;
-    calibrate_networks(network_rows, "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace ")),
-                       names, o, notes, out);
-    return 0;
-  }
-  const std::string engine = o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
-  std::vector<std::string> notes;
-  const LayerRuns runs = layer_runs(traces, o.soc == kDefaultSoc ? "" : o.soc, notes);
-  if (runs.runs.empty()) throw ConfigError("calibrate: no layer row of these traces can be simulated alone");
+// Calibrates `engine` on layer rows (network_calibration.hpp) and emits its file.
+void calibrate_layers(const LayerRuns& runs, const std::string& engine, const std::string& command,
+                      const std::string& data, const Options& o, std::vector<std::string>& notes, std::ostream& out) {
   std::set<std::string> devices;
   for (const auto& r : runs.runs) devices.insert(r.group);
-  emit_calibration(calibrate_on_runs(runs.runs, load_engine(engine), o.fits, notes), engine, devices,
-                   "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace ")), names, o, out);
+  emit_calibration(calibrate_on_runs(runs.runs, load_engine(engine), o.fits, notes), engine, devices, command, data, o,
+                   out);
+}
+
+int cmd_calibrate(const Options& o, std::ostream& out) {
+  std::vector<std::string> notes;
+  if (!o.dataset.empty()) {
+    if (o.data_dir.empty()) throw ConfigError("calibrate --dataset: give --data DIR");
+    std::string command = "tilesim calibrate --dataset " + o.dataset;
+    if (!o.devices.only.empty()) command += fmt::format(" --devices {}", fmt::join(o.devices.only, ","));
+    if (!o.devices.except.empty()) command += fmt::format(" --exclude-devices {}", fmt::join(o.devices.except, ","));
+    if (o.dataset == "tophub") {  // layer rows
+      const LayerRuns runs = layer_runs(tophub_traces(o.data_dir, o.devices, notes), "", notes);
+      if (runs.runs.empty()) throw ConfigError("calibrate --dataset tophub: no layer row of these devices");
+      calibrate_layers(runs, "tvm-arm", command, "AutoTVM tophub (../shared/validation-data/tvm_tophub)", o, notes, out);
+    } else {  // whole-network rows
+      std::vector<NetworkMeasurement> rows;
+      for (auto& r : ncnn_rows(o.data_dir, o.devices, notes))
+        if (r.engine == "ncnn") rows.push_back(std::move(r));
+      calibrate_networks(rows, command, "the ncnn benchmark (../shared/validation-data/ncnn)", o, notes, out);
+    }
+  } else {
+    if (o.traces_in.empty()) throw ConfigError("calibrate: give --trace F.h5 ... or --dataset ncnn --data DIR --devices ...");
+    std::vector<Trace> traces;
+    std::vector<NetworkMeasurement> network_rows;
+    bool layer_rows = false;
+    std::string names;
+    for (const auto& path : o.traces_in) {
+      traces.push_back(read_trace(path));
+      const Trace& t = traces.back();
+      layer_rows |= !t.layers.empty();
+      network_rows.insert(network_rows.end(), t.networks.begin(), t.networks.end());
+      std::string origin = t.source == path ? "" : t.source;  // a CSV is its own source
+      if (!t.recorded_at.empty()) origin += (origin.empty() ? "" : ", ") + t.recorded_at;
+      names += (names.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() +
+               (origin.empty() ? "" : " (" + origin + ")");
+    }
+    const std::string command = "tilesim calibrate --trace " + fmt::format("{}", fmt::join(o.traces_in, " --trace "));
+    if (!layer_rows) {  // whole networks only: as for a dataset
+      calibrate_networks(network_rows, command, names, o, notes, out);
+    } else {
+      const std::string engine =
+          o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
+      const LayerRuns runs = layer_runs(traces, o.soc == kDefaultSoc ? "" : o.soc, notes);
+      if (runs.runs.empty()) throw ConfigError("calibrate: no layer row of these traces can be simulated alone");
+      calibrate_layers(runs, engine, command, names, o, notes, out);
+    }
+  }
   for (const auto& n : notes) fmt::print(std::cerr, "tilesim: note: {}\n", n);
   return 0;
 }

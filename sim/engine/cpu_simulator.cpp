@@ -139,6 +139,7 @@ class CpuSimulation {
     SlotTally tally;
     tally.busy.assign(cores.size(), 0.0);
     tally.compute.assign(cores.size(), 0.0);
+    tally.split = probe_ != nullptr;
     // pthreadpool runs a loop of one tile on the calling thread: nothing to wake, nothing to wait
     // for. OpenMP's parallel for forks and joins the team whatever the trip count.
     auto forks = [&](const Phase& phase) { return engine_.partition == Partition::static_chunks || phase.items.size() > 1; };

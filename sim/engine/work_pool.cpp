@@ -41,8 +41,10 @@ double WorkPool::run_phase(const KernelPlan& plan, const Phase& phase, int slots
   transfers_ = TransferSet(static_cast<size_t>(slots), limits);
   tally.busy.resize(std::max(tally.busy.size(), static_cast<size_t>(slots)), 0.0);
   tally.compute.resize(tally.busy.size(), 0.0);
-  tally.arithmetic.resize(tally.busy.size(), 0.0);
-  tally.memory_bound.resize(tally.busy.size(), 0.0);
+  if (tally.split) {
+    tally.arithmetic.resize(tally.busy.size(), 0.0);
+    tally.memory_bound.resize(tally.busy.size(), 0.0);
+  }
   for (int s = 0; s < slots; ++s) events_.push(start, kNextItem, Event{Event::next_item, s, 0});
   double end = start;
   while (!events_.empty()) {
@@ -66,9 +68,10 @@ double WorkPool::run_phase(const KernelPlan& plan, const Phase& phase, int slots
         const double computing = std::min(run.cost.compute, took);
         tally.busy[static_cast<size_t>(s)] += took;
         tally.compute[static_cast<size_t>(s)] += computing;
-        tally.arithmetic[static_cast<size_t>(s)] += run.cost.arithmetic;
-        tally.memory_bound[static_cast<size_t>(s)] +=
-            executor.overlapped(s, run.cost.l1, run.memory);
+        if (tally.split) {
+          tally.arithmetic[static_cast<size_t>(s)] += run.cost.arithmetic;
+          tally.memory_bound[static_cast<size_t>(s)] += executor.overlapped(s, run.cost.l1, run.memory);
+        }
         tally.mean_busy += took / slots;
         tally.mean_compute += computing / slots;
         tally.energy += run.cost.energy;

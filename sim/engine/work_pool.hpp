@@ -56,6 +56,8 @@ class ItemSource {
 // What a layer's slots did, summed over its phases as items end (the layer's time split).
 struct SlotTally {
   std::vector<double> busy, compute;      // seconds per slot
+  // Only where `split` is set (calibration's probe): the busy time's two sides.
+  bool split = false;
   std::vector<double> arithmetic;         // seconds per slot (ItemCost::arithmetic)
   std::vector<double> memory_bound;       // seconds per slot its items would take with free arithmetic
   double mean_busy = 0, mean_compute = 0;  // seconds per slot, averaged over each phase's slots
