@@ -38,7 +38,7 @@ const std::vector<Field<ClusterSpec>>& ClusterSpec::fields() {
       {{.key = "frequency", .unit = Unit::hertz, .meaning = "clock at the operating point in use", .min = 1e8, .max = 6e9},
        &C::frequency},
       {{.key = "voltage", .unit = Unit::volts, .meaning = "supply voltage at that clock; 0 = from operating_points",
-        .default_value = 0, .max = 1.5},
+        .default_value = 0, .max = 1.5, .min_nonzero = 0.3},
        &C::voltage},
       {{.key = "static_power_per_core", .unit = Unit::watts, .meaning = "leakage of one powered core",
         .default_value = 0, .max = 10},
@@ -47,7 +47,8 @@ const std::vector<Field<ClusterSpec>>& ClusterSpec::fields() {
         .default_value = 0, .max = 10},
        &C::static_power_cluster},
       {{.key = "max_dram_bandwidth", .unit = Unit::bandwidth,
-        .meaning = "DRAM bandwidth the cluster's port passes (0 = no limit)", .default_value = 0, .max = 1e12},
+        .meaning = "DRAM bandwidth the cluster's port passes (0 = no limit)", .default_value = 0, .max = 1e12,
+        .min_nonzero = 1e8},
        &C::max_dram_bandwidth},
   };
   return f;
@@ -57,7 +58,7 @@ const Section& ClusterSpec::section() {
   static const Section s{
       .name = "cluster", .meaning = "cores of one type at one clock", .params = declarations(fields()),
       .children = {{"core", &CoreSpec::section()}, {"l2", &CacheSpec::section()}},
-      .tables = {{"operating_points", Unit::hertz, Unit::volts, "operating points: frequency -> voltage"}}};
+      .tables = {{"operating_points", Unit::hertz, Unit::volts, "operating points: frequency -> voltage", 10e6, 6e9, 0.3, 1.5}}};
   return s;
 }
 

@@ -16,8 +16,10 @@ std::string located(const std::string& file, int line0, int column0, const std::
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
+  if (word.size() > 64) return best;  // no name is that long; and the distance is quadratic
   size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
+    if (c == word) continue;  // the word itself is no suggestion
     std::vector<size_t> row(c.size() + 1);
     for (size_t j = 0; j <= c.size(); ++j) row[j] = j;
     for (size_t i = 1; i <= word.size(); ++i) {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include "hwmodels/soc_loader.hpp"
 
@@ -14,17 +16,59 @@ std::string join_path(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
+namespace {
+
+// Configuration files are a few levels deep; far deeper is an attack or an accident.
+constexpr int kMaxYamlDepth = 32;
+
+// What yaml-cpp accepts and no tilesim file means: keys that are not plain names, a key given
+// twice (yaml-cpp would silently keep one), nesting past kMaxYamlDepth.
+void check_yaml_shape(const YAML::Node& node, const std::string& file, const std::string& path, int depth) {
+  const auto fail = [&](const YAML::Node& at, const std::string& key, const std::string& msg) {
+    throw ConfigError(located(file, at.Mark().line, at.Mark().column, key, msg));
+  };
+  if (depth > kMaxYamlDepth) fail(node, path, fmt::format("nested deeper than {} levels", kMaxYamlDepth));
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      check_yaml_shape(node[i], file, fmt::format("{}[{}]", path, i), depth + 1);
+  } else if (node.IsMap()) {
+    std::vector<std::pair<std::string, int>> seen;  // key, line
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) fail(kv.first, path, "a key must be a plain name, not a list or map");
+      const std::string& key = kv.first.Scalar();
+      const auto twin = std::find_if(seen.begin(), seen.end(), [&](const auto& k) { return k.first == key; });
+      if (twin != seen.end())
+        fail(kv.first, join_path(path, key), fmt::format("given twice (first on line {})", twin->second + 1));
+      seen.emplace_back(key, kv.first.Mark().line);
+      check_yaml_shape(kv.second, file, join_path(path, key), depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
 YAML::Node load_yaml_map(const std::string& file) {
   // Parsed afresh each time: copies (YAML::Clone) would lose the line and column marks that
   // error messages cite.
-  if (!fs::is_regular_file(file)) throw ConfigError(fmt::format("{}: no such file", file));
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec))
+    throw ConfigError(fmt::format("{}: {}", file, ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "no such file"));
   try {
     YAML::Node n = YAML::LoadFile(file);
     if (!n.IsMap()) throw ConfigError(located(file, n.Mark().line, n.Mark().column, "", "expected a YAML map"));
+    check_yaml_shape(n, file, "", 0);
     return n;
+  } catch (const YAML::DeepRecursion& e) {
+    throw ConfigError(located(file, e.mark.line, e.mark.column, "", "nested too deeply to parse"));
   } catch (const YAML::Exception& e) {
     throw ConfigError(located(file, e.mark.line, e.mark.column, "", e.msg));
   }
+}
+
+std::string scalar_text(const YAML::Node& node, const NodeOrigin& where) {
+  if (!node.IsScalar())
+    throw ConfigError(located(where.file, node.Mark().line, node.Mark().column, where.path, "expected a single value"));
+  return node.Scalar();
 }
 
 std::vector<std::string> preset_names(const std::string& dir) {
@@ -88,14 +132,15 @@ YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& w
     if (s.preset_dir.empty())
       throw ConfigError(located(where.file, node["base"].Mark().line, node["base"].Mark().column,
                                 join_path(where.path, "base"), "this section has no presets to start from"));
-    out = resolve_preset_file(node["base"].as<std::string>(), s, NodeOrigin{where.file, join_path(where.path, "base")},
+    out = resolve_preset_file(scalar_text(node["base"], {where.file, join_path(where.path, "base")}), s, NodeOrigin{where.file, join_path(where.path, "base")},
                          node["base"], depth);
   }
   for (const auto& kv : node) {
-    const auto key = kv.first.as<std::string>();
+    const std::string& key = kv.first.Scalar();
     const NodeOrigin at{where.file, join_path(where.path, key)};
     if (key == "base") continue;
     if (is_metadata_key(key)) {
+      scalar_text(kv.second, at);
       out[key] = kv.second;
     } else if (const ParamDecl* p = s.param(key)) {
       check_param(kv.second, *p, at);

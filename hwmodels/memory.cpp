@@ -18,10 +18,10 @@ const std::vector<Field<MemorySpec>>& MemorySpec::fields() {
         .max = 32, .integral = true},
        &M::channels},
       {{.key = "channel_width", .unit = Unit::bits, .meaning = "data bits per channel", .default_value = 0, .max = 128,
-        .integral = true},
+        .min_nonzero = 8, .integral = true},
        &M::channel_width},
       {{.key = "data_rate", .unit = Unit::transfers, .meaning = "transfers per second per pin", .default_value = 0,
-        .max = 2e10},
+        .max = 2e10, .min_nonzero = 1e8},
        &M::data_rate},
       {{.key = "efficiency", .unit = Unit::ratio, .meaning = "fraction of peak bandwidth streaming code achieves",
         .default_value = 0.7, .min = 0.05, .max = 1},
@@ -32,7 +32,8 @@ const std::vector<Field<MemorySpec>>& MemorySpec::fields() {
       {{.key = "energy_per_byte", .unit = Unit::joules, .meaning = "energy per byte transferred", .max = 1e-9},
        &M::energy_per_byte},
       {{.key = "bandwidth", .unit = Unit::bandwidth,
-        .meaning = "peak bandwidth; 0 derives it from channels × width × data rate", .default_value = 0, .max = 1e12},
+        .meaning = "peak bandwidth; 0 derives it from channels × width × data rate", .default_value = 0, .max = 1e12,
+        .min_nonzero = 1e8},
        &M::bandwidth},
   };
   return f;

@@ -25,6 +25,7 @@ struct ParamDecl {
   std::string default_text;
   double min = 0.0;
   double max = std::numeric_limits<double>::infinity();
+  double min_nonzero = 0.0;              // where 0 means "derive it" or "none": the least other value
   bool integral = false;                 // counts that must be whole numbers (bound to int64_t)
   std::vector<std::string> choices;      // for text parameters: the allowed values
   bool is_text = false;

@@ -53,6 +53,12 @@ std::string value_source(const YAML::Node& node) {
   return node.IsMap() && node["source"] ? node["source"].as<std::string>("") : "";
 }
 
+std::string declared_range(const ParamDecl& decl) {
+  const std::string max = std::isinf(decl.max) ? "inf" : format_quantity(decl.max, decl.unit);
+  if (decl.min_nonzero > 0) return fmt::format("0, or {} .. {}", format_quantity(decl.min_nonzero, decl.unit), max);
+  return fmt::format("{} .. {}", format_quantity(decl.min, decl.unit), max);
+}
+
 double check_param(const YAML::Node& raw, const ParamDecl& decl, const NodeOrigin& where) {
   const YAML::Node node = value_node(raw);
   const auto mark = node.Mark();
@@ -65,6 +71,9 @@ double check_param(const YAML::Node& raw, const ParamDecl& decl, const NodeOrigi
       if (k != "value" && k != "source")
         throw ConfigError(located(where.file, kv.first.Mark().line, kv.first.Mark().column,
                                   where.path + "." + k, "a value may only carry 'value' and 'source'"));
+      if (k == "source" && !kv.second.IsScalar())
+        throw ConfigError(located(where.file, kv.second.Mark().line, kv.second.Mark().column,
+                                  where.path + ".source", "expected a single value"));
     }
     if (!raw["value"]) fail("has no 'value'");
   }
@@ -84,9 +93,8 @@ double check_param(const YAML::Node& raw, const ParamDecl& decl, const NodeOrigi
   std::string error;
   const auto v = parse_quantity(text, decl.unit, &error);
   if (!v) return fail(error);
-  if (*v < decl.min || *v > decl.max)
-    return fail(fmt::format("{} is out of range [{}, {}]", text, format_quantity(decl.min, decl.unit),
-                            std::isinf(decl.max) ? "inf" : format_quantity(decl.max, decl.unit)));
+  if (*v < decl.min || *v > decl.max || (*v != 0 && *v < decl.min_nonzero))
+    return fail(fmt::format("{} is out of range {}", text, declared_range(decl)));
   if (decl.integral && std::floor(*v) != *v) return fail(fmt::format("{} must be a whole number", text));
   return *v;
 }
@@ -96,8 +104,10 @@ std::vector<std::pair<double, double>> check_table(const YAML::Node& node, const
   if (!node.IsMap() || node.size() == 0)
     throw ConfigError(located(where.file, node.Mark().line, node.Mark().column, where.path,
                               "expected a map of " + decl.meaning));
-  const ParamDecl key_decl{decl.key, decl.key_unit, decl.meaning, std::nullopt, "", 0};
-  const ParamDecl value_decl{decl.key, decl.value_unit, decl.meaning, std::nullopt, "", 0};
+  const ParamDecl key_decl{.key = decl.key, .unit = decl.key_unit, .meaning = decl.meaning, .min = decl.key_min,
+                           .max = decl.key_max};
+  const ParamDecl value_decl{.key = decl.key, .unit = decl.value_unit, .meaning = decl.meaning,
+                             .min = decl.value_min, .max = decl.value_max};
   std::vector<std::pair<double, double>> rows;
   for (const auto& kv : node) {
     const NodeOrigin at{where.file, where.path + "." + kv.first.Scalar()};

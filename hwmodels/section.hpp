@@ -21,6 +21,8 @@ struct TableDecl {
   Unit key_unit;
   Unit value_unit;
   std::string meaning;
+  double key_min, key_max;      // the range of each key
+  double value_min, value_max;  // the range of each value
 };
 
 struct Section {
@@ -55,6 +57,10 @@ std::string value_source(const YAML::Node& node);
 // Checks one parameter value against its declaration; returns the value in SI units
 // (0 for text; 1/0 for flags). Throws ConfigError naming the file, line and key.
 double check_param(const YAML::Node& node, const ParamDecl& decl, const NodeOrigin& where);
+
+// The values a numeric declaration accepts, as messages and the reference print it: "1 .. 64",
+// "0, or 100MB/s .. 1000GB/s".
+std::string declared_range(const ParamDecl& decl);
 
 // Checks a table (a map of quantity to quantity) and returns its entries in SI units, sorted by key.
 std::vector<std::pair<double, double>> check_table(const YAML::Node& node, const TableDecl& decl,

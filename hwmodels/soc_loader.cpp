@@ -87,6 +87,9 @@ void apply_override(YAML::Node& tree, const std::string& assignment) {
       const ParamDecl* p = s->param(part);
       if (const std::string* why = s->not_modelled_reason(part); !p && why)
         throw ConfigError::about("set", fmt::format("{}: not modelled: {}", key, *why));
+      if (!p && (s->child(part) || (s->named_items && path.back()[part])))
+        throw ConfigError::about("set", fmt::format("{}: '{}' is a section, not a value: set one of its keys, "
+                                                    "{}.KEY=VALUE", key, walked, walked));
       if (!p) throw unknown(s->keys());
       YAML::Node v(value);
       try {

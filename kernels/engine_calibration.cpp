@@ -19,16 +19,16 @@ std::vector<ParamDecl> value_declarations() {
     for (DataType t : kAllPrecisions)
       out.push_back(ParamDecl{.key = EngineCalibration::efficiency_key(k, t), .unit = Unit::ratio,
                               .meaning = fmt::format("fitted fraction of peak {} loops reach in {}", name, to_string(t)),
-                              .default_value = 0, .min = 0, .max = 1});
+                              .default_value = 0, .max = 1, .min_nonzero = 0.01});
   out.push_back(ParamDecl{.key = "barrier_overhead", .unit = Unit::seconds,
                           .meaning = "fitted barrier ending each parallel loop, at two threads", .default_value = -1,
-                          .min = -1, .max = 1e-3});
+                          .max = 1e-3});
   out.push_back(ParamDecl{.key = "wakeup_overhead", .unit = Unit::seconds,
                           .meaning = "fitted wake-up of the worker threads per layer, at two threads", .default_value = -1,
-                          .min = -1, .max = 1e-3});
+                          .max = 1e-3});
   out.push_back(ParamDecl{.key = "layer_overhead", .unit = Unit::seconds,
                           .meaning = "fitted fixed cost of running a layer, at any thread count", .default_value = -1,
-                          .min = -1, .max = 1e-3});
+                          .max = 1e-3});
   return out;
 }
 
@@ -99,9 +99,9 @@ EngineCalibration EngineCalibration::load(const std::string& name, const NodeOri
   const YAML::Node node = load_yaml_map(file.string());
   const NodeOrigin where{file.string(), ""};
   EngineCalibration c;
-  c.source = node["source"].as<std::string>("");
+  if (node["source"]) c.source = scalar_text(node["source"], {where.file, "source"});
   c.pooled = read_values(node, where, true);
-  const std::string list = node["fitted_on"] ? node["fitted_on"].as<std::string>("") : "";
+  const std::string list = node["fitted_on"] ? scalar_text(node["fitted_on"], {where.file, "fitted_on"}) : "";
   for (size_t start = 0; start < list.size();) {
     const size_t comma = std::min(list.find(',', start), list.size());
     std::string item = list.substr(start, comma - start);
@@ -113,7 +113,7 @@ EngineCalibration EngineCalibration::load(const std::string& name, const NodeOri
   if (const YAML::Node cores = node["cores"]) {
     if (!cores.IsMap()) throw ConfigError(located(where.file, cores.Mark().line, cores.Mark().column, "cores", "expected a map of core families"));
     for (const auto& kv : cores) {
-      const auto family = kv.first.as<std::string>();
+      const std::string& family = kv.first.Scalar();
       c.cores[family] = read_values(kv.second, NodeOrigin{where.file, "cores." + family}, false);
     }
   }

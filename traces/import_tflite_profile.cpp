@@ -1,5 +1,6 @@
 #include "traces/import_tflite_profile.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -220,7 +221,9 @@ Trace import_tflite_profile(const std::string& txt_path, const std::string& mode
   const std::optional<size_t> net_line = timings_line ? timings_line : bench_line;
   if (net_line) {
     const std::string& l = lines[*net_line];
-    const auto kv = key_values(l.substr(l.find("count=")));
+    const size_t counted = l.find("count=");
+    if (counted == std::string::npos) fail_at(txt_path, *net_line, "no 'count=' of runs in the timings");
+    const auto kv = key_values(l.substr(counted));
     auto us = [&](const char* key) -> double {
       const auto it = kv.find(key);
       if (it == kv.end() || it->second < 0) fail_at(txt_path, *net_line, fmt::format("no '{}=' time in microseconds", key));
@@ -229,8 +232,10 @@ Trace import_tflite_profile(const std::string& txt_path, const std::string& mode
     n.time.min_ms = us("min");
     n.time.max_ms = us("max");
     n.time.mean_ms = us("avg");
-    const auto count = kv.find("count");
-    n.time.count = count == kv.end() ? runs : static_cast<int64_t>(count->second);
+    const double count = kv.contains("count") ? kv.at("count") : -1;
+    if (!(count >= 1 && count <= 1e9) || std::floor(count) != count)
+      fail_at(txt_path, *net_line, fmt::format("count={} is not a count of runs", count));
+    n.time.count = static_cast<int64_t>(count);
     n.source = fmt::format("{}:{}", txt_path, *net_line + 1);
     t.networks.push_back(std::move(n));
   }

@@ -39,6 +39,7 @@ namespace tilesim {
 namespace {
 
 constexpr int kBadInput = 2;
+constexpr int kInternalError = 3;
 
 // Default simulation target (CONTRACT.md: `tilesim run` with no arguments).
 const char* const kDefaultModel = "mobilenet_v2";
@@ -48,7 +49,8 @@ const char* const kDefaultEngine = "ncnn";
 struct Options {
   std::string format = "table";
   std::string model = kDefaultModel, soc = kDefaultSoc, engine = kDefaultEngine;
-  std::string device = "cpu", cores = "big", precision = "auto", input, out_file, trace_file;
+  std::string device = "cpu", cores = "big", precision = "auto", out_file, trace_file;
+  std::optional<std::string> input;  // --input: unset means the model's own input
   std::optional<int> threads;
   int warmup = 1;
   std::vector<std::string> sets;
@@ -67,8 +69,8 @@ void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
 }
 
 std::optional<Shape> input_of(const Options& o) {
-  if (o.input.empty()) return std::nullopt;
-  return parse_input_shape(o.input);
+  if (!o.input) return std::nullopt;
+  return parse_input_shape(*o.input);
 }
 
 // The --model network; what --allow-unknown stood in for is said on the error stream.
@@ -410,9 +412,7 @@ std::string flag_of_setting(const std::string& setting) {
   return setting;
 }
 
-}  // namespace
-
-int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"tilesim: simulation-based performance model of CNN inference on mobile SoCs"};
   app.require_subcommand(1);
   Options o;
@@ -438,7 +438,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   info->add_flag("--kernels", o.kernels, "lower each layer and show algorithm, layout, tiles");
   info->add_option("--engine", o.engine, "engine profile");
   info->add_option("--soc", o.soc, "SoC the kernels are planned for");
-  info->add_option("--threads", o.threads, "threads the kernels are planned for");
+  info->add_option("--threads", o.threads, "threads the kernels are planned for")->check(CLI::Range(1, 1024));
   info->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
   info->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   add_format(info, o, {"table", "json"});
@@ -558,6 +558,29 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     return kBadInput;
   }
   return kBadInput;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  const auto internal = [&](const std::string& what) {
+    fmt::print(err, "tilesim: internal error: {}\nThis is a bug in tilesim: please report it with the command line "
+                    "and input files that caused it.\n", what);
+    return kInternalError;
+  };
+  try {
+    return run_commands(argc, argv, out, err);
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave that the system refuses (too long, not permitted, a directory).
+    fmt::print(err, "tilesim: error: {}: {}\n", e.path1().string(), e.code().message());
+    return kBadInput;
+  } catch (const std::bad_alloc&) {
+    return internal("out of memory");
+  } catch (const std::exception& e) {
+    return internal(e.what());
+  } catch (...) {
+    return internal("an exception of unknown type");
+  }
 }
 
 }  // namespace tilesim

@@ -19,6 +19,9 @@ Shape parse_input_shape(const std::string& text) {
     if (part.empty() || ec != std::errc() || end != part.data() + part.size() || v < 1)
       throw ConfigError(fmt::format("--input {}: expected positive dimensions like 1x3x224x224", text));
     shape.push_back(v);
+    if (!checked_elements(shape))
+      throw ConfigError(fmt::format("--input {}: more than {} elements, larger than any tensor may be", text,
+                                    kMaxTensorElements));
     if (x == std::string::npos) break;
     start = x + 1;
   }

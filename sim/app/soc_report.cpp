@@ -81,8 +81,7 @@ void reference_section(const Section& s, const std::string& path, std::ostream& 
       std::string def = p.default_value ? (p.is_flag ? (*p.default_value != 0 ? "true" : "false")
                                                      : format_quantity(*p.default_value, p.unit))
                                         : (p.default_text.empty() ? "required" : p.default_text);
-      std::string range = (p.is_text || p.is_flag) ? "" : fmt::format("{} .. {}", format_quantity(p.min, p.unit),
-                                                                       std::isinf(p.max) ? "inf" : format_quantity(p.max, p.unit));
+      std::string range = (p.is_text || p.is_flag) ? "" : declared_range(p);
       out << fmt::format("| `{}` | {} | {} | {} | {} |\n", p.key, unit, p.meaning, def, range);
     }
   }

@@ -34,6 +34,16 @@ bool SocFilter::keeps(const std::string& soc) const {
   return only.empty() || std::find(only.begin(), only.end(), soc) != only.end();
 }
 
+void SocFilter::check_names(const std::vector<std::string>& present, const std::string& dataset) const {
+  for (const auto* names : {&only, &except})
+    for (const std::string& n : *names)
+      if (std::find(present.begin(), present.end(), n) == present.end()) {
+        const std::string hint = nearest(n, present);
+        throw ConfigError(fmt::format("{}: the {} dataset has no rows of SoC '{}'{}", names == &only ? "--devices" : "--exclude-devices",
+                                      dataset, n, hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+}
+
 std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilter& filter,
                                           std::vector<std::string>& notes) {
   ImportReport report;
@@ -42,6 +52,9 @@ std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilt
                                          data_root() + "/configs/validation/ncnn_devices.yaml", &report,
                                          std::filesystem::is_directory(models) ? models.string() : "");
   report_skips(report, notes);
+  std::vector<std::string> socs;
+  for (const auto& r : all) socs.push_back(r.soc);
+  filter.check_names(socs, "ncnn");
   std::vector<NetworkMeasurement> kept;
   for (const auto& r : all)
     if (filter.keeps(r.soc)) kept.push_back(r);
@@ -51,8 +64,11 @@ std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilt
 }
 
 std::vector<Trace> tophub_traces(const std::string& root, const SocFilter& filter, std::vector<std::string>& notes) {
-  std::vector<Trace> out;
-  for (Trace& t : import_tophub(need_file(root, "tvm_tophub/tophub_parsed.csv"))) {
+  std::vector<Trace> out, all = import_tophub(need_file(root, "tvm_tophub/tophub_parsed.csv"));
+  std::vector<std::string> socs;
+  for (const Trace& t : all) socs.push_back(t.soc);
+  filter.check_names(socs, "tophub");
+  for (Trace& t : all) {
     if (!filter.keeps(t.soc)) continue;
     if (t.engine != "tvm-arm") {
       notes.push_back(fmt::format("tophub {}: {} rows left out: no profile of engine {}", t.device, t.layers.size(), t.engine));

@@ -13,6 +13,8 @@ namespace tilesim {
 struct SocFilter {
   std::vector<std::string> only, except;
   bool keeps(const std::string& soc) const;
+  // ConfigError naming the flag when a name it lists is none of `present` (the dataset's SoCs).
+  void check_names(const std::vector<std::string>& present, const std::string& dataset) const;
 };
 
 std::vector<ValidationRow> validate_dataset(const std::string& dataset, const std::string& root,

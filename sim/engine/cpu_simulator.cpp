@@ -1,3 +1,4 @@
+#include "sim/engine/simulation_bound.hpp"
 #include "sim/engine/cpu_simulator.hpp"
 
 #include <algorithm>
@@ -240,6 +241,7 @@ class CpuSimulation {
 
 RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineProfile& engine,
                        const CpuRunOptions& options) {
+  check_simulation_size(unfused, 1 + options.warmup_runs);
   const Network net = fuse(unfused, engine.fusion());
   CpuSimulation sim(soc, engine, options);
   RunResult result = run_identity(net, soc, engine, "cpu");

@@ -1,3 +1,4 @@
+#include "sim/engine/simulation_bound.hpp"
 #include "sim/engine/gpu_simulator.hpp"
 
 #include <algorithm>
@@ -142,6 +143,7 @@ LayerResult copy_layer(const std::string& name, const std::string& op, int64_t b
 
 RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineProfile& engine,
                        const GpuRunOptions& options) {
+  check_simulation_size(unfused, 1 + options.warmup_runs);
   if (!soc.gpu) throw ConfigError::about("device", fmt::format("gpu: {} has no GPU described", soc.name));
   if (engine.target != EngineTarget::gpu)
     throw ConfigError::about("device", fmt::format("gpu: engine '{}' targets the cpu; a GPU engine (ncnn-vulkan, tflite-gpu) runs there",

@@ -18,7 +18,7 @@ std::string shape_to_string(const Shape& s, char sep) {
 std::optional<int64_t> checked_elements(const Shape& s) {
   int64_t n = 1;
   for (int64_t d : s) {
-    if (d < 0 || (d > 0 && n > kMaxTensorElements / d)) return std::nullopt;
+    if (d < 0 || d > kMaxTensorElements || (d > 0 && n > kMaxTensorElements / d)) return std::nullopt;
     n *= d;
   }
   return n;

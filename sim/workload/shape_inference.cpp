@@ -290,7 +290,13 @@ void infer_shapes(Network& net) {
   for (OpId id : net.topological_order()) {
     const Operator& op = net.op(id);
     std::vector<Shape> in;
-    for (TensorId t : op.inputs) in.push_back(net.tensor(t).shape);
+    for (TensorId t : op.inputs) {
+      // Bounded before any arithmetic on them: an input or constant too large for int64 products.
+      if (!checked_elements(net.tensor(t).shape))
+        fail(op, fmt::format("input '{}' [{}] has a negative dimension or more than {} elements", net.tensor(t).name,
+                             shape_to_string(net.tensor(t).shape, ','), kMaxTensorElements));
+      in.push_back(net.tensor(t).shape);
+    }
     auto out = infer_output_shapes(op, in);
     if (out.size() != op.outputs.size())
       throw ShapeError(fmt::format("{} '{}': produces {} outputs, graph has {}",

@@ -114,8 +114,9 @@ TEST_CASE("ncnn: every benchncnn model loads and its shapes equal the file's -23
     CHECK(net.op_count() > 0);
     CHECK(net.graph_inputs().size() >= 1);
     CHECK_NOTHROW(net.topological_order());
-    for (const auto& [blob, expected] : shape_hints(f)) {
-      CAPTURE(blob);
+    for (const auto& hint : shape_hints(f)) {
+      const auto& [blob, expected] = hint;
+      CAPTURE(hint.first);
       const Tensor* t = find_tensor(net, resolve(blob));
       REQUIRE(t != nullptr);
       CHECK(shape_to_string(t->shape) == shape_to_string(expected));
@@ -153,7 +154,8 @@ TEST_CASE("ncnn: classifiers agree with the zoo within 3% of MACs, or differ exa
   for (auto [file, zoo_name] : {std::pair{"resnet18", "resnet18"}, {"vgg16", "vgg16"}, {"mobilenet", "mobilenet"},
                                 {"shufflenet_v2", "shufflenet_v2_x1_0"}, {"resnet50", "resnet50"},
                                 {"googlenet", "googlenet"}, {"mobilenet_v2", "mobilenet_v2"}}) {
-    CAPTURE(std::string(file));
+    const std::string file_name = file;  // clang 14 cannot capture a structured binding
+    CAPTURE(file_name);
     const ModelEntry* m = find_model(zoo_name);
     REQUIRE(m != nullptr);
     const Network net = import_ncnn_param(kModels + file + ".param");

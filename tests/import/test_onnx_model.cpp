@@ -332,8 +332,9 @@ TEST_CASE("onnx_malformed_truncated_or_hostile_files_give_a_config_error_naming_
     const std::string p = model_file(stem);
     if (!p.empty()) files.emplace_back(p, "");
   }
-  for (const auto& [path, says] : files) {
-    CAPTURE(path);
+  for (const auto& file : files) {
+    const auto& [path, says] = file;
+    CAPTURE(file.first);
     const std::string e = error_of(path);
     CAPTURE(e);
     CHECK(e.rfind(path, 0) == 0);

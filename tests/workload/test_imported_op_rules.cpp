@@ -111,7 +111,10 @@ TEST_CASE("a_shape_whose_element_count_overflows_or_passes_the_limit_is_rejected
   CHECK(!checked_elements({1, -1, 4}));
   CHECK(!checked_elements({int64_t{1} << 40, int64_t{1} << 40}));  // 2^80 would wrap int64
   CHECK(!checked_elements({kMaxTensorElements, 2}));
-  CHECK(checked_elements({0, int64_t{1} << 62}) == 0);
+  // Each dimension is bounded too, empty tensors included: dimensions enter padding and stride
+  // arithmetic whatever the count.
+  CHECK(checked_elements({0, kMaxTensorElements}) == 0);
+  CHECK(!checked_elements({0, int64_t{1} << 62}));
   Operator op = op_of(OpType::Reshape);
   op.attrs.target_shape = {int64_t{1} << 31, int64_t{1} << 31};
   CHECK_THROWS_AS(infer_output_shapes(op, {{1, 4}}), ShapeError);
