@@ -1,6 +1,7 @@
 #include "traces/hdf5_table.hpp"
 
 #include "hwmodels/config_error.hpp"
+#include "traces/child_reader.hpp"
 #include "traces/plugin_module.hpp"
 
 namespace tilesim {
@@ -40,10 +41,8 @@ void write_hdf5(const std::string& path, const Hdf5File& file) {
 }
 
 Hdf5File read_hdf5(const std::string& path) {
-  Hdf5File file;
-  std::string error;
-  if (!entry<ReadFn>("tilesim_hdf5_read")(path.c_str(), &file, &error)) throw ConfigError(error);
-  return file;
+  const ReadFn read = entry<ReadFn>("tilesim_hdf5_read");  // loaded here: the child only calls it
+  return read_in_child(path, [&](Hdf5File& file, std::string& error) { return read(path.c_str(), &file, &error); });
 }
 
 }  // namespace tilesim

@@ -29,7 +29,8 @@ struct Hdf5File {
 };
 
 void write_hdf5(const std::string& path, const Hdf5File& file);
-// Throws ConfigError naming the file on anything it cannot read.
+// Throws ConfigError naming the file on anything it cannot read. The HDF5 library reads it in a
+// child process (traces/child_reader.hpp): a crafted file that crashes or hangs libhdf5 is refused.
 Hdf5File read_hdf5(const std::string& path);
 
 }  // namespace tilesim
