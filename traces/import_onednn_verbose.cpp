@@ -55,6 +55,9 @@ std::map<std::string, int64_t> problem_values(const std::string& desc, const Lin
     while (i < desc.size() && desc[i] >= '0' && desc[i] <= '9') ++i;
     const auto n = parse_int(desc.substr(n0, i - n0));
     if (!n) at.fail(fmt::format("problem descriptor '{}': '{}' has no number", desc, key));
+    // No layer has a size, channel count or window past 2^20, and products of three such stay in int64.
+    if (*n > (int64_t{1} << 20) || *n < -(int64_t{1} << 20))
+      at.fail(fmt::format("problem descriptor '{}': {}{} is out of any plausible range", desc, key, *n));
     if (!v.emplace(key, *n).second) at.fail(fmt::format("problem descriptor '{}': '{}' appears twice", desc, key));
   }
   return v;

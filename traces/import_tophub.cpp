@@ -31,6 +31,8 @@ Shape parse_dims(const std::string& text, const RowPlace& at, const std::string&
     const auto v = parse_int(text.substr(start, x == std::string::npos ? std::string::npos : x - start));
     if (!v || *v <= 0) at.fail(column, fmt::format("'{}' is not a shape like 1x3x224x224", text));
     s.push_back(*v);
+    if (!checked_elements(s))
+      at.fail(column, fmt::format("'{}' has more than {} elements, more than any tensor may", text, kMaxTensorElements));
     if (x == std::string::npos) break;
     start = x + 1;
   }
@@ -45,6 +47,9 @@ std::vector<int64_t> parse_ints(const std::string& text, const RowPlace& at, con
     if (token.empty()) return;
     const auto v = parse_int(token);
     if (!v) at.fail(column, fmt::format("'{}' is not a list of integers like [1, 1]", text));
+    // Strides, padding and dilations past 2^24 are no layer's, and would overflow the arithmetic.
+    if (*v > (int64_t{1} << 24) || *v < -(int64_t{1} << 24))
+      at.fail(column, fmt::format("{} in '{}' is out of any plausible range", *v, text));
     out.push_back(*v);
     token.clear();
   };

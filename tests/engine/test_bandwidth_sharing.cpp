@@ -271,8 +271,9 @@ TEST_CASE("transfer_sets_driven_to_the_end_match_hand_times_and_more_bandwidth_n
     TransferSet set(3, limits(capacity, {60, 0}));
     const auto fin = run_to_end(set, starts);
     REQUIRE(fin.size() == 3);
-    for (const auto& [owner, t] : fin) {
-      CAPTURE(owner);
+    for (const auto& finish : fin) {
+      const auto& [owner, t] = finish;
+      CAPTURE(finish.first);
       if (prev.count(owner)) CHECK(t <= prev[owner] * (1 + 1e-12));
     }
     prev = fin;

@@ -186,6 +186,11 @@ TEST_CASE("onednn_bad_input_is_a_config_error_naming_file_and_line") {
         std::string::npos);
   CHECK(error_for("groups", conv("g3mb1_ic64oc64_ih56oh56kh3sh1dh0ph1_iw56ow56kw3sw1dw0pw1", "1.0")).find(":1:") !=
         std::string::npos);
+  CHECK(error_for("huge", conv("mb1_ic64oc64_ih9223372036854775807oh56kh3sh1dh0ph1_iw56ow56kw3sw1dw0pw1", "1.0"))
+            .find(":1: problem descriptor 'mb1_ic64oc64_ih9223372036854775807") != std::string::npos);
+  CHECK(error_for("overflow", good +
+                                  conv("mb1_ic1048577oc64_ih56oh56kh3sh1dh0ph1_iw56ow56kw3sw1dw0pw1", "1.0"))
+            .find(":2: problem descriptor 'mb1_ic1048577oc64_ih56oh56kh3sh1dh0ph1_iw56ow56kw3sw1dw0pw1': ic1048577 is out of any plausible range") != std::string::npos);
   CHECK(error_for("short", "onednn_verbose,exec,cpu,convolution,1.0\n").find(":1: an exec line") != std::string::npos);
   CHECK(error_for("empty", "hello\n").find("no convolution, inner product or pooling") != std::string::npos);
   CHECK(error_for("reorders",

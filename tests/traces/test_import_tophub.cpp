@@ -227,6 +227,13 @@ TEST_CASE("tophub_bad_input_is_a_config_error_naming_file_line_and_column") {
   CHECK(e.find(":2: column 'input_shape'") != std::string::npos);
   e = error_for("channels", kHeader + row("kirin970", sp, "float32", "1x3x224x224", "64x5x7x7", "[1, 1]", "[0, 0, 0, 0]", "[1, 1]", "6.8"));
   CHECK(e.find(":2: column 'weight_shape'") != std::string::npos);
+  // Sizes past int64 arithmetic are refused at their row, not simulated and counted.
+  e = error_for("huge", kHeader + row("kirin970", sp, "float32", "1x3x9223372036854775807x9223372036854775807", "64x3x7x7",
+                                      "[2, 2]", "[3, 3, 3, 3]", "[1, 1]", "6.8"));
+  CHECK(e.find(":2: column 'input_shape': '1x3x9223372036854775807x9223372036854775807' has more than") != std::string::npos);
+  e = error_for("huge_pad", kHeader + row("kirin970", sp, "float32", "1x3x224x224", "64x3x7x7", "[2, 2]",
+                                          "[9223372036854775807, 3, 3, 3]", "[1, 1]", "6.8"));
+  CHECK(e.find(":2: column 'padding': 9223372036854775807 in") != std::string::npos);
   e = error_for("column", "model,task\nkirin970,conv2d\n");
   CHECK(e.find(":1: missing column") != std::string::npos);
   CHECK(error_of([] { import_tophub("/nonexistent/tophub.csv"); }).find("/nonexistent/tophub.csv") != std::string::npos);
