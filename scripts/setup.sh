@@ -13,6 +13,7 @@ packages=(
   python3-h5py python3-matplotlib   # scripts/plot_validation.py (Debian's /usr/bin/python3)
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX import (libtilesim_onnx.so)
   python3-onnx python3-torch python3-torchvision  # scripts/export_onnx.py: the ONNX tests' models
+  clang libclang-rt-14-dev          # scripts/sanitize.sh and scripts/fuzz.sh: ASan, UBSan, libFuzzer
 )
 
 missing=()

@@ -22,6 +22,9 @@
 #define TILESIM_ASAN 1
 #endif
 #endif
+#ifdef TILESIM_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace tilesim {
 namespace {
@@ -173,7 +176,12 @@ void write_all(int fd, const std::string& bytes) {
 
 [[noreturn]] void run_child(int fd, const std::string& path, const std::function<bool(Hdf5File&, std::string&)>& read,
                             const ChildLimits& limits) {
-#ifndef TILESIM_ASAN  // AddressSanitizer reserves terabytes of address space for its shadow
+  // The child's crash is the failure it exists to contain: it dies by the signal, which the parent
+  // reports, and no handler of the parent's (a fuzzer's, a sanitizer's death callback) acts on it.
+  for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(s, SIG_DFL);
+#ifdef TILESIM_ASAN  // a sanitizer's report on the library's memory errors ends the child alone
+  __sanitizer_set_death_callback(nullptr);
+#else  // AddressSanitizer reserves terabytes of address space for its shadow
   const rlimit as{static_cast<rlim_t>(limits.address_space_bytes), static_cast<rlim_t>(limits.address_space_bytes)};
   ::setrlimit(RLIMIT_AS, &as);
 #endif

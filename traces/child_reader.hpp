@@ -12,7 +12,7 @@
 namespace tilesim {
 
 struct ChildLimits {
-  int seconds = 60;                      // wall clock before the child is killed
+  int seconds = 20;                      // wall clock before the child is killed (a real trace reads in well under 1 s)
   long long address_space_bytes = 8LL << 30;
 };
 

@@ -163,7 +163,12 @@ Shape ncnn_input_shape(const std::string& ncnn_name) {
 
 std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_path, const std::string& device_map_path,
                                                       ImportReport* report, const std::string& models_dir) {
-  const std::vector<NcnnDeviceMapping> map = load_ncnn_device_map(device_map_path);
+  return import_ncnn_benchmark(csv_path, load_ncnn_device_map(device_map_path), device_map_path, report, models_dir);
+}
+
+std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_path, const std::vector<NcnnDeviceMapping>& map,
+                                                      const std::string& device_map_path, ImportReport* report,
+                                                      const std::string& models_dir) {
   const CsvTable csv = CsvTable::read(csv_path);
   const size_t c_line = csv.column("readme_line"), c_section = csv.column("device_section"),
                c_loops = csv.column("loop_count"), c_threads = csv.column("num_threads"),

@@ -61,5 +61,9 @@ Shape ncnn_input_shape(const std::string& ncnn_name);
 // included; elsewhere the built-in model it maps to.
 std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_path, const std::string& device_map_path,
                                                       ImportReport* report, const std::string& models_dir = "");
+// The same with the device map loaded already (`device_map_path` names it in messages).
+std::vector<NetworkMeasurement> import_ncnn_benchmark(const std::string& csv_path, const std::vector<NcnnDeviceMapping>& map,
+                                                      const std::string& device_map_path, ImportReport* report,
+                                                      const std::string& models_dir = "");
 
 }  // namespace tilesim

@@ -9,7 +9,14 @@
 // weights and destination layouts left to oneDNN ("any"), its operands reordered into those
 // layouts and filled before timing, and only execute + wait timed.
 #include <oneapi/dnnl/dnnl.hpp>
-#include <omp.h>
+
+// The OpenMP runtime oneDNN runs on (libgomp, linked by CMakeLists.txt): declared here, as the
+// OpenMP API fixes them, rather than through a compiler's own omp.h (clang's belongs to libomp).
+extern "C" {
+int omp_get_max_threads(void);
+void omp_set_num_threads(int);
+int omp_get_num_procs(void);
+}
 
 #include <cstdint>
 #include <map>

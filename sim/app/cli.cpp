@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
 
@@ -62,6 +63,7 @@ struct Options {
   SocFilter devices;
   std::string cv;  // validate: device | network (leave one out)
   int fits = 1;    // calibration fits, each after simulating the rows at the last
+  int jobs = 0;    // validate, calibrate: threads tilesim itself simulates rows on (0 = every core)
 };
 
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
@@ -450,6 +452,8 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   record->add_option("--threads", o.threads, "threads the engine runs with (default 1)")->check(CLI::Range(1, 1024));
 
   auto* calibrate = app.add_subcommand("calibrate", "fit an engine profile's kernel efficiencies to per-layer traces");
+  calibrate->add_option("--jobs", o.jobs, "threads tilesim simulates rows on (default: every core); the result is the same")
+      ->check(CLI::Range(1, 1024));
   calibrate->add_option("--trace", o.traces_in, "calibration traces, HDF5 or CSV (not the ones accuracy is reported on)");
   calibrate->add_option("--dataset", o.dataset, "or a public dataset: ncnn (whole networks) or tophub (layers)")
       ->check(CLI::IsMember({"ncnn", "tophub"}));
@@ -469,6 +473,8 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   convert->add_option("out", o.trace_out, "HDF5 file to write")->required();
 
   auto* validate = app.add_subcommand("validate", "compare simulated with measured latency, beside the baselines");
+  validate->add_option("--jobs", o.jobs, "threads tilesim simulates rows on (default: every core); the result is the same")
+      ->check(CLI::Range(1, 1024));
   auto* trace_opt = validate->add_option("--trace", o.trace_in, "a trace: HDF5, or the generic CSV (docs/trace-format.md)");
   auto* dataset_opt = validate->add_option("--dataset", o.dataset, "a public dataset")
                           ->check(CLI::IsMember({"ncnn", "tophub", "tflite-profile"}));
@@ -525,6 +531,8 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
     return kBadInput;
   }
   try {
+    std::optional<tbb::global_control> jobs;
+    if (o.jobs > 0) jobs.emplace(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(o.jobs));
     if (*models) return cmd_models(o, out);
     if (*socs) return cmd_socs(o, out);
     if (*show) return cmd_soc_show(o, out);

@@ -6,8 +6,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = tilesim::fuzz::input_file(data, size, "ncnn_benchmark.csv");
-  static const std::string map = tilesim::data_root() + "/configs/validation/ncnn_devices.yaml";
+  static const std::string map_path = tilesim::data_root() + "/configs/validation/ncnn_devices.yaml";
+  static const auto map = tilesim::load_ncnn_device_map(map_path);
   tilesim::ImportReport report;
-  tilesim::fuzz::accept_bad_input([&] { tilesim::import_ncnn_benchmark(path, map, &report, ""); });
+  tilesim::fuzz::accept_bad_input([&] { tilesim::import_ncnn_benchmark(path, map, map_path, &report, ""); });
   return 0;
 }

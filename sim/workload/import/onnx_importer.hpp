@@ -96,8 +96,9 @@ class Importer {
   // ---- inputs and attributes (onnx_node_access.cpp) ----
   bool has_input(size_t i) const { return i < node_->inputs.size() && !node_->inputs[i].empty(); }
   Value& input(size_t i);
-  const Shape& shape_of(Value& v) { return v.constant ? v.shape : net_.tensor(v.tensor).shape; }
-  const Shape& input_shape(size_t i) { return shape_of(input(i)); }
+  // Copies: a graph tensor's shape lives in the network's tensor list, which adding a tensor moves.
+  Shape shape_of(Value& v) { return v.constant ? v.shape : net_.tensor(v.tensor).shape; }
+  Shape input_shape(size_t i) { return shape_of(input(i)); }
   std::vector<int64_t> const_ints(size_t i, const char* what);
   std::vector<double> const_doubles(size_t i, const char* what);
   std::vector<int64_t> to_ints(const std::vector<double>& vals, const char* what) const;
