@@ -21,7 +21,7 @@ if ((${#targets[@]} == 0)); then
 fi
 out=build-san/fuzz
 mkdir -p "$out/findings" "$out/logs"
-export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0:use_tls=0"  # as scripts/sanitize.sh
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 
 fuzz_one() {  # target seconds
   local t="$1" s="$2" work="$out/corpus/$1"

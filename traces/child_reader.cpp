@@ -1,13 +1,5 @@
 #include "traces/child_reader.hpp"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -15,22 +7,10 @@
 
 #include "hwmodels/config_error.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TILESIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TILESIM_ASAN 1
-#endif
-#endif
-#ifdef TILESIM_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
-
 namespace tilesim {
 namespace {
 
-// The child's answer: a status byte (0 = the file, 1 = an error message), then the payload, each
-// string and vector preceded by its length.
+// The file as bytes, each string and vector preceded by its length.
 class Encoder {
  public:
   std::string bytes;
@@ -132,7 +112,6 @@ class Decoder {
 
 std::string encode(const Hdf5File& f) {
   Encoder e;
-  e.bytes.push_back('\0');
   e.attributes(f.attributes);
   e.u64(f.tables.size());
   for (const auto& [name, t] : f.tables) {
@@ -165,92 +144,18 @@ Hdf5File decode(const std::string& bytes) {
   return f;
 }
 
-void write_all(int fd, const std::string& bytes) {
-  for (size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
-}
-
-[[noreturn]] void run_child(int fd, const std::string& path, const std::function<bool(Hdf5File&, std::string&)>& read,
-                            const ChildLimits& limits) {
-  // The child's crash is the failure it exists to contain: it dies by the signal, which the parent
-  // reports, and no handler of the parent's (a fuzzer's, a sanitizer's death callback) acts on it.
-  for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(s, SIG_DFL);
-#ifdef TILESIM_ASAN  // a sanitizer's report on the library's memory errors ends the child alone
-  __sanitizer_set_death_callback(nullptr);
-#else  // AddressSanitizer reserves terabytes of address space for its shadow
-  const rlimit as{static_cast<rlim_t>(limits.address_space_bytes), static_cast<rlim_t>(limits.address_space_bytes)};
-  ::setrlimit(RLIMIT_AS, &as);
-#endif
-  std::string out;
-  try {
-    Hdf5File f;
-    std::string error;
-    if (read(f, error)) {
-      out = encode(f);
-    } else {
-      out = std::string(1, '\1') + error;
-    }
-  } catch (const std::exception& e) {
-    out = std::string(1, '\1') + fmt::format("{}: {}", path, e.what());
-  }
-  write_all(fd, out);
-  ::_exit(0);  // no atexit handlers, no static destructors: the parent owns those
-}
-
 }  // namespace
 
 Hdf5File read_in_child(const std::string& path, const std::function<bool(Hdf5File&, std::string&)>& read,
                        const ChildLimits& limits) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
-  }
-  if (pid == 0) {
-    ::close(fds[0]);
-    run_child(fds[1], path, read, limits);
-  }
-  ::close(fds[1]);
-  std::string bytes;
-  bool overran = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.seconds);
-  for (char buf[65536];;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd p{fds[0], POLLIN, 0};
-    const int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      overran = true;
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    bytes.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (overran)
-    throw ConfigError(fmt::format("{}: reading it did not finish in {} s: the file is malformed", path, limits.seconds));
-  if (WIFSIGNALED(status))
-    throw ConfigError(fmt::format("{}: the HDF5 library crashed reading it (signal {}, {}): the file is malformed", path,
-                                  WTERMSIG(status), strsignal(WTERMSIG(status))));
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.empty())
-    throw ConfigError(fmt::format("{}: reading it failed (the reader exited with status {})", path,
-                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1));
-  if (bytes[0] != '\0') throw ConfigError(bytes.substr(1));
+  const std::string bytes = run_in_child(path, "the HDF5 library", [&] {
+    Hdf5File f;
+    std::string error;
+    if (!read(f, error)) throw std::runtime_error(error);
+    return encode(f);
+  }, limits);
   try {
-    return decode(bytes.substr(1));
+    return decode(bytes);
   } catch (const std::exception& e) {
     throw ConfigError(fmt::format("{}: the reader's answer was malformed ({})", path, e.what()));
   }

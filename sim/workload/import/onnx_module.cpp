@@ -22,6 +22,7 @@
 
 #include "sim/workload/import/onnx_graph.hpp"
 #include "sim/workload/import/onnx_module_wire.hpp"
+#include "traces/child_process.hpp"
 
 namespace tilesim::onnx_ir {
 namespace {
@@ -355,12 +356,31 @@ void read(const std::string& path, const ReadRequest& request, Graph& g) {
     g.nodes.push_back(std::move(n));
   }
 
-  try {
-    onnx::ShapeInferenceOptions options(false, 0, true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
-  } catch (const std::exception& e) {
-    g.warnings.push_back(std::string("ONNX shape inference stopped: ") + e.what());
-  }
+  // libonnx's shape inference divides by zero on some crafted files: it runs in a child process,
+  // which sends back the shapes it inferred (value_info and outputs) and any reason it stopped.
+  const std::string inferred = run_in_child("", "ONNX's shape inference", [&] {  // the caller names the file
+    std::string stopped;
+    try {
+      onnx::ShapeInferenceOptions options(false, 0, true);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception& e) {
+      stopped = e.what();
+    }
+    onnx::GraphProto shapes;
+    *shapes.mutable_value_info() = graph->value_info();
+    *shapes.mutable_output() = graph->output();
+    std::string bytes;
+    shapes.SerializeToString(&bytes);
+    return std::to_string(stopped.size()) + ":" + stopped + bytes;
+  });
+  const size_t colon = inferred.find(':');
+  const size_t stopped_size = std::stoul(inferred.substr(0, colon));
+  if (stopped_size) g.warnings.push_back("ONNX shape inference stopped: " + inferred.substr(colon + 1, stopped_size));
+  onnx::GraphProto shapes;
+  if (!shapes.ParseFromString(inferred.substr(colon + 1 + stopped_size)))
+    throw ReadError("the shapes ONNX's shape inference sent back do not parse");
+  graph->mutable_value_info()->Swap(shapes.mutable_value_info());
+  graph->mutable_output()->Swap(shapes.mutable_output());
   for (const auto& in : graph->input())
     if (!init_names.count(in.name())) g.inputs.push_back(convert_value(in));
   for (const auto& out : graph->output()) g.outputs.push_back(convert_value(out));
