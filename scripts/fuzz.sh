@@ -45,7 +45,7 @@ printf '%-16s %14s %10s %9s\n' target executions "exec/s" findings
 for t in "${targets[@]}"; do
   log="$out/logs/$t.log"
   runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1)
+  rate=$(grep -oE 'stat::average_exec_per_sec:[[:space:]]*[0-9]+' "$log" | awk '{print $2}' | tail -1)
   found=$(find "$out/findings" -name "$t-*" ! -name "$t-slow-unit-*" | wc -l)
   if [ -z "$runs" ] || ((found > 0)); then
     status=1
