@@ -41,8 +41,8 @@ void write_all(int fd, const std::string& bytes) {
   // The child's crash is the failure it exists to contain: it dies by the signal, which the parent
   // reports, and no handler of the parent's (a fuzzer's, a sanitizer's death callback) acts on it.
   for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(s, SIG_DFL);
-#ifdef TILESIM_ASAN  // a sanitizer's report on the library's memory errors ends the child alone
-  __sanitizer_set_death_callback(nullptr);
+#ifdef TILESIM_ASAN  // a sanitizer's report on the library's memory errors ends the child, as a crash
+  __sanitizer_set_death_callback([] { ::raise(SIGABRT); });
 #else  // AddressSanitizer reserves terabytes of address space for its shadow
   const rlimit as{static_cast<rlim_t>(limits.address_space_bytes), static_cast<rlim_t>(limits.address_space_bytes)};
   ::setrlimit(RLIMIT_AS, &as);

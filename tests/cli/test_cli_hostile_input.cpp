@@ -118,3 +118,15 @@ TEST_CASE("an_override_of_a_section_says_it_is_a_section_and_suggests_no_name_fo
   CHECK(r.err.find("'cpu' is a section, not a value") != std::string::npos);
   CHECK(r.err.find("did you mean 'cpu'") == std::string::npos);
 }
+
+TEST_CASE("a_trace_that_is_not_hdf5_or_crashes_libhdf5_or_libonnx_is_refused_with_status_2") {
+  const TempFile text("text.h5", "layer,op\n");
+  const std::string regressions = TILESIM_SOURCE_DIR "/tests/fuzz/regressions/";
+  const std::string crafted_trace = regressions + "hdf5_trace/vlen_attribute_overlapping_copy.h5";
+  const std::string crafted_model = regressions + "onnx_model/shape_inference_divides_by_zero.onnx";
+  check_refused({
+      {{"validate", "--trace", text.str()}, text.str() + ": not an HDF5 file"},
+      {{"validate", "--trace", crafted_trace}, crafted_trace + ": the HDF5 library crashed reading it (signal"},
+      {{"info", "--model", crafted_model}, crafted_model + ": ONNX's shape inference crashed reading it (signal 8"},
+  });
+}
