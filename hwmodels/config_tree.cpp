@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <utility>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
@@ -32,14 +32,12 @@ void check_yaml_shape(const YAML::Node& node, const std::string& file, const std
     for (std::size_t i = 0; i < node.size(); ++i)
       check_yaml_shape(node[i], file, fmt::format("{}[{}]", path, i), depth + 1);
   } else if (node.IsMap()) {
-    std::vector<std::pair<std::string, int>> seen;  // key, line
+    std::unordered_map<std::string, int> seen;  // key -> its line
     for (const auto& kv : node) {
       if (!kv.first.IsScalar()) fail(kv.first, path, "a key must be a plain name, not a list or map");
       const std::string& key = kv.first.Scalar();
-      const auto twin = std::find_if(seen.begin(), seen.end(), [&](const auto& k) { return k.first == key; });
-      if (twin != seen.end())
-        fail(kv.first, join_path(path, key), fmt::format("given twice (first on line {})", twin->second + 1));
-      seen.emplace_back(key, kv.first.Mark().line);
+      const auto [twin, first] = seen.emplace(key, kv.first.Mark().line);
+      if (!first) fail(kv.first, join_path(path, key), fmt::format("given twice (first on line {})", twin->second + 1));
       check_yaml_shape(kv.second, file, join_path(path, key), depth + 1);
     }
   }

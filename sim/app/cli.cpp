@@ -12,9 +12,9 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
+#include <tbb/global_control.h>
 
 #include "hwmodels/config_error.hpp"
 #include "hwmodels/host_probe.hpp"
