@@ -59,6 +59,8 @@ GemmTiling blocked_tiling(const LoweringContext& c, int64_t M, int64_t N, int64_
 }  // namespace
 
 GemmTiling choose_gemm_tiling(const LoweringContext& c, int64_t M, int64_t N, int64_t K) {
+  // A degenerate GEMM (an empty input channel set) is tiled as the smallest real one.
+  M = std::max<int64_t>(M, 1), N = std::max<int64_t>(N, 1), K = std::max<int64_t>(K, 1);
   if (c.engine.layout == ActivationLayout::nhwc) return xnnpack_tiling(c, M, N, K);
   if (c.engine.layout == ActivationLayout::nchw_blocked) return blocked_tiling(c, M, N, K);
   return ncnn_tiling(c, M, N, K);

@@ -72,6 +72,7 @@ KernelPlan lower_layer_gpu(const Network& net, OpId id, const EngineProfile& eng
   const LoweringContext c{net, id, op, engine, target.precision, bytes_per_element(target.precision),
                           engine.pack(target.precision), 1, 0};
   plan.layout = engine.layout == ActivationLayout::nhwc ? "PHWC4" : fmt::format("NC{}HW{}", c.pack, c.pack);
+  if (writes_nothing(net, op)) return plan;  // an empty output: no kernel runs
   const auto per_invocation = static_cast<int64_t>(engine.gpu_channels_per_invocation);
   // Pixels one workgroup covers: its invocations, each computing a few neighbouring pixels.
   const auto local = static_cast<int64_t>(engine.gpu_local_size * engine.gpu_pixels_per_invocation);

@@ -118,6 +118,7 @@ KernelPlan lower_layer(const Network& net, OpId id, const EngineProfile& engine,
   const LoweringContext c{net, id, op, engine, plan.precision, bytes_per_element(plan.precision),
                           engine.pack(plan.precision), target.threads, target.cache_bytes};
   plan.layout = layout_name(engine, c.pack);
+  if (writes_nothing(net, op)) return plan;  // an empty output: no kernel runs
   switch (op.type) {
     case OpType::Conv: {
       const ConvShape shape = conv_shape(net, id, target.precision);

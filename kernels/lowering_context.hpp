@@ -41,6 +41,13 @@ inline Phase& add_phase(const LoweringContext& c, KernelPlan& plan, std::string 
 // Lowering for one target with an engine built for another is a user error.
 void require_target(const EngineProfile& engine, EngineTarget target);
 
+// Whether every output of `op` has no elements (a zero dimension): such a layer has no work items.
+inline bool writes_nothing(const Network& net, const Operator& op) {
+  for (TensorId t : op.outputs)
+    if (checked_elements(net.tensor(t).shape).value_or(1) != 0) return false;
+  return true;
+}
+
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 // The part of `total` that items [begin, end) of `whole` carry; the parts add up to total exactly.
