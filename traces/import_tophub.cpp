@@ -47,8 +47,7 @@ std::vector<int64_t> parse_ints(const std::string& text, const RowPlace& at, con
     if (token.empty()) return;
     const auto v = parse_int(token);
     if (!v) at.fail(column, fmt::format("'{}' is not a list of integers like [1, 1]", text));
-    // Strides, padding and dilations past 2^24 are no layer's, and would overflow the arithmetic.
-    if (*v > (int64_t{1} << 24) || *v < -(int64_t{1} << 24))
+    if (*v > kMaxWindowAttribute || *v < -kMaxWindowAttribute)
       at.fail(column, fmt::format("{} in '{}' is out of any plausible range", *v, text));
     out.push_back(*v);
     token.clear();

@@ -35,14 +35,12 @@ Shape broadcast(const Operator& op, const Shape& a, const Shape& b) {
   return out;
 }
 
-// Kernel, stride, dilation and padding beyond 2^24 are no layer's: refused before any arithmetic
-// on them could overflow.
+// Refused before any arithmetic on them could overflow (kMaxWindowAttribute).
 void expect_plausible_window(const Operator& op) {
-  constexpr int64_t kMax = int64_t{1} << 24;
   const auto& a = op.attrs;
   for (const auto* v : {&a.kernel_shape, &a.strides, &a.pads, &a.dilations, &a.output_padding})
     for (int64_t x : *v)
-      if (x > kMax || x < -kMax) fail(op, fmt::format("window attribute {} is out of any plausible range", x));
+      if (x > kMaxWindowAttribute || x < -kMaxWindowAttribute) fail(op, fmt::format("window attribute {} is out of any plausible range", x));
 }
 
 Shape sliding_window(const Operator& op, const Shape& in, int64_t out_channels) {

@@ -34,6 +34,9 @@ std::string shape_to_string(const Shape& s, char sep = 'x');
 // Larger tensors than this (2^36 elements, 256 GiB in fp32) are no network a phone runs: a model
 // file that implies one is malformed or hostile.
 constexpr int64_t kMaxTensorElements = int64_t{1} << 36;
+// Kernel sizes, strides, dilations and padding beyond this are no layer's, and refused before any
+// arithmetic on them could overflow.
+constexpr int64_t kMaxWindowAttribute = int64_t{1} << 24;
 // Elements of `s`, or nothing when a dimension is negative or the count or any one dimension passes
 // kMaxTensorElements (so that no product, and no sum of a dimension with padding, overflows int64).
 std::optional<int64_t> checked_elements(const Shape& s);
