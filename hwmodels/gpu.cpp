@@ -59,7 +59,15 @@ const std::vector<Field<GpuSpec>>& GpuSpec::fields() {
 }
 
 const Section& GpuSpec::section() {
-  static const Section s{.name = "gpu", .meaning = "a GPU", .params = declarations(fields()),
+  static const Section s{.name = "gpu", .meaning = "a GPU", .params = [] {
+                           auto p = declarations(fields());
+                           p.push_back({.key = "family",
+                                        .meaning = "the GPU preset a description derives from, whose measured area the "
+                                                   "area proxy scales (default: the root preset of its base chain, else "
+                                                   "its name)",
+                                        .default_text = "its root preset", .is_text = true});
+                           return p;
+                         }(),
                          .children = {{"l1", &CacheSpec::section()}, {"l2", &CacheSpec::section()}},
                          .preset_dir = "gpus"};
   return s;

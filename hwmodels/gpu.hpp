@@ -16,6 +16,7 @@ const ChoiceTable<GpuArchitecture>& gpu_architecture_names();
 
 struct GpuSpec {
   std::string name;
+  std::string family;                   // the root preset of its base chain, else its name (configs/area.yaml)
   GpuArchitecture architecture = GpuArchitecture::adreno;  // required: every description states it
   int64_t shader_cores = 0;             // Adreno SPs, Mali cores, NVIDIA SMs, VideoCore QPUs
   double fp32_flops_per_clock = 0;      // per shader core (2 per FMA lane)

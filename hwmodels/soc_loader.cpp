@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -65,13 +67,19 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
   return tree;
 }
 
-void apply_override(YAML::Node& tree, const std::string& assignment) {
-  const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw ConfigError::about("set", fmt::format("{}: an override is KEY=VALUE", assignment));
-  const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+namespace {
+
+// A declared value of a resolved tree, by its dotted key: its declaration, and the map holding it
+// (absent where a section on the way is absent and `create` is false).
+struct SocSetting {
+  const ParamDecl* decl;
+  std::optional<YAML::Node> parent;
+  std::string part;
+};
+
+SocSetting find_setting(const YAML::Node& tree, const std::string& key, bool create) {
   const Section* s = &SocSpec::section();
-  std::vector<YAML::Node> path{tree};
+  std::optional<YAML::Node> parent = tree;
   std::string walked;
   size_t start = 0;
   while (true) {
@@ -83,40 +91,63 @@ void apply_override(YAML::Node& tree, const std::string& assignment) {
       return ConfigError::about("set", fmt::format("{}: unknown key '{}'{}", key, walked,
                                      hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     };
+    const bool present = parent && parent->IsMap() && std::as_const(*parent)[part];
     if (dot == std::string::npos) {
       const ParamDecl* p = s->param(part);
       if (const std::string* why = s->not_modelled_reason(part); !p && why)
         throw ConfigError::about("set", fmt::format("{}: not modelled: {}", key, *why));
-      if (!p && (s->child(part) || (s->named_items && path.back()[part])))
+      if (!p && (s->child(part) || (s->named_items && present)))
         throw ConfigError::about("set", fmt::format("{}: '{}' is a section, not a value: set one of its keys, "
                                                     "{}.KEY=VALUE", key, walked, walked));
       if (!p) throw unknown(s->keys());
-      YAML::Node v(value);
-      try {
-        check_param(v, *p, NodeOrigin{"", key});
-      } catch (const ConfigError& e) {
-        throw ConfigError::about("set", e.what());
-      }
-      YAML::Node parent = path.back();
-      parent[part] = v;
-      return;
+      return SocSetting{p, parent, part};
     }
-    YAML::Node parent = path.back();
     if (const Section* child = s->child(part)) {
       s = child;
-    } else if (s->named_items && parent[part]) {
+    } else if (s->named_items && present) {
       s = s->named_items;
     } else {
       std::vector<std::string> options;
       for (const auto& [k, c] : s->children) options.push_back(k);
-      if (s->named_items)
-        for (const auto& kv : parent) options.push_back(kv.first.as<std::string>());
+      if (s->named_items && parent && parent->IsMap())
+        for (const auto& kv : *parent) options.push_back(kv.first.as<std::string>());
       throw unknown(options);
     }
-    if (!parent[part]) parent[part] = YAML::Node(YAML::NodeType::Map);
-    path.push_back(parent[part]);
+    if (parent && !present && create) (*parent)[part] = YAML::Node(YAML::NodeType::Map);
+    // emplace, not assignment: assigning a YAML::Node writes through to the node it refers to.
+    if (parent && (present || create)) parent.emplace(YAML::Node((*parent)[part]));
+    else parent.reset();
     start = dot + 1;
   }
+}
+
+}  // namespace
+
+void apply_override(YAML::Node& tree, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError::about("set", fmt::format("{}: an override is KEY=VALUE", assignment));
+  const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  SocSetting setting = find_setting(tree, key, true);
+  YAML::Node v(value);
+  try {
+    check_param(v, *setting.decl, NodeOrigin{"", key});
+  } catch (const ConfigError& e) {
+    throw ConfigError::about("set", e.what());
+  }
+  (*setting.parent)[setting.part] = v;
+}
+
+const ParamDecl& soc_setting(const YAML::Node& tree, const std::string& key) {
+  return *find_setting(tree, key, false).decl;
+}
+
+double soc_setting_value(const YAML::Node& tree, const std::string& key) {
+  const SocSetting setting = find_setting(tree, key, false);
+  const YAML::Node node = setting.parent && setting.parent->IsMap() ? std::as_const(*setting.parent)[setting.part] : YAML::Node();
+  if (node.IsDefined() && !node.IsNull()) return check_param(node, *setting.decl, NodeOrigin{"", key});
+  if (setting.decl->default_value) return *setting.decl->default_value;
+  throw ConfigError::about("set", fmt::format("{}: not set in this description, and it has no default", key));
 }
 
 SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
@@ -164,6 +195,7 @@ SocSpec parse_soc(const YAML::Node& tree, const std::string& origin) {
     const NodeOrigin at{origin, "gpu"};
     GpuSpec gpu;
     gpu.name = g["name"].as<std::string>("");
+    gpu.family = g["family"] ? value_node(g["family"]).Scalar() : gpu.name;
     read_fields(g, GpuSpec::fields(), gpu, at);
     if (!gpu.unified_memory) {
       const auto mark = value_node(g["unified_memory"]).Mark();

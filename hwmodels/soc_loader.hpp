@@ -23,6 +23,10 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path);
 
 // Applies "dotted.key=VALUE" to a resolved tree; the key must be declared, the value valid.
 void apply_override(YAML::Node& tree, const std::string& assignment);
+// The declaration of a dotted key of a resolved tree, and its value there in SI units (its
+// default where the tree leaves it out); ConfigError about "set" for a key that is not declared.
+const ParamDecl& soc_setting(const YAML::Node& tree, const std::string& key);
+double soc_setting_value(const YAML::Node& tree, const std::string& key);
 
 SocSpec parse_soc(const YAML::Node& tree, const std::string& origin);
 

@@ -32,6 +32,7 @@ const std::vector<Suffix>& suffixes(Unit u) {
   static const std::vector<Suffix> volts{{"mV", 1e-3}, {"V", 1}};
   static const std::vector<Suffix> cycles{{"cycles", 1}, {"cycle", 1}};
   static const std::vector<Suffix> bits{{"bit", 1}, {"bits", 1}};
+  static const std::vector<Suffix> area{{"mm2", 1e-6}, {"um2", 1e-12}};
   switch (u) {
     case Unit::count: return none;
     case Unit::ratio: return ratio;
@@ -45,6 +46,7 @@ const std::vector<Suffix>& suffixes(Unit u) {
     case Unit::volts: return volts;
     case Unit::cycles: return cycles;
     case Unit::bits: return bits;
+    case Unit::area: return area;
   }
   return none;
 }
@@ -71,6 +73,7 @@ std::string_view unit_symbol(Unit u) {
     case Unit::volts: return "V";
     case Unit::cycles: return "cycles";
     case Unit::bits: return "bit";
+    case Unit::area: return "m2";
   }
   return "";
 }

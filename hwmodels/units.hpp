@@ -1,6 +1,6 @@
 #pragma once
 // Physical quantities written with their unit ("2.84GHz", "512KiB", "34.1GB/s", "0.8pJ").
-// Every value is converted to its SI base (Hz, bytes, bytes/s, J, W, s, V) on parsing.
+// Every value is converted to its SI base (Hz, bytes, bytes/s, J, W, s, V, m2) on parsing.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +20,7 @@ enum class Unit {
   volts,      // V, mV
   cycles,     // cycles (a count of clock cycles)
   bits,       // bit (a width)
+  area,       // mm2, um2 (silicon area), stored in square metres
 };
 
 std::string_view unit_symbol(Unit u);  // the base symbol: "Hz", "B", "B/s", ...

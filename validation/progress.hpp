@@ -1,7 +1,8 @@
 #pragma once
-// Progress of a long loop (validating a dataset, calibrating), shown on a terminal: one line on
-// stderr, rewritten at most a few times a second, cleared when done. Silent where stderr is not a
-// terminal (scripts, CI, tests), so that outputs stay what they were.
+// Progress of a long loop (validating a dataset, calibrating, sweeping), shown on a terminal: one
+// line on stderr with the rate and the time left, rewritten at most a few times a second, cleared
+// when done. Where stderr is not a terminal (scripts, CI, tests) it is silent, so that outputs stay
+// what they were, or, for loops that run for hours (a sweep's log), a plain line every 10 seconds.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -12,7 +13,8 @@ namespace tilesim {
 
 class Progress {
  public:
-  Progress(std::string what, size_t total);
+  enum class Untty { silent, lines };  // where stderr is not a terminal
+  Progress(std::string what, size_t total, Untty untty = Untty::silent);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -29,6 +31,7 @@ class Progress {
   std::string what_;
   size_t total_;
   bool shown_;
+  bool lines_;  // plain lines, not one rewritten line
   std::atomic<size_t> done_{0};
   std::mutex mu_;
   std::chrono::steady_clock::time_point start_, last_;

@@ -21,7 +21,7 @@
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/app/atomic_file.hpp"
-#include "sim/app/model_source.hpp"
+#include "sim/workload/import/input_shape.hpp"
 #include "sim/workload/import/model_loader.hpp"
 #include "sim/app/reports.hpp"
 #include "sim/app/run_outputs.hpp"
@@ -31,8 +31,10 @@
 #include "validation/network_calibration.hpp"
 #include "traces/trace.hpp"
 #include "sim/app/text_table.hpp"
-#include "sim/engine/cpu_simulator.hpp"
-#include "sim/engine/gpu_simulator.hpp"
+#include "sim/engine/run_request.hpp"
+#include "sim/sweep/mpi_share.hpp"
+#include "sim/sweep/sweep_runner.hpp"
+#include "sim/sweep/sweep_summary.hpp"
 #include "sim/workload/fusion.hpp"
 #include "sim/workload/zoo/zoo.hpp"
 
@@ -63,7 +65,10 @@ struct Options {
   SocFilter devices;
   std::string cv;  // validate: device | network (leave one out)
   int fits = 1;    // calibration fits, each after simulating the rows at the last
-  int jobs = 0;    // validate, calibrate: threads tilesim itself simulates rows on (0 = every core)
+  int jobs = 0;    // validate, calibrate, sweep: threads tilesim itself simulates on (0 = every core)
+  std::string sweep_config;
+  bool resume = false;
+  int64_t batch = 256;
 };
 
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
@@ -142,9 +147,7 @@ int cmd_info(const Options& o, std::ostream& out, std::ostream& err) {
     engine = load_engine(o.engine);
     soc = load_soc(o.soc, o.sets);
     rules = engine->fusion();
-    int big_cores = 0;
-    for (const ClusterSpec* c : soc->clusters_of("big")) big_cores += static_cast<int>(c->count);
-    kernels = KernelContext{&*engine, &*soc, o.threads.value_or(big_cores), o.device == "gpu"};
+    kernels = KernelContext{&*engine, &*soc, o.threads.value_or(default_threads(*soc, "big")), o.device == "gpu"};
   } else if (o.engine != kDefaultEngine) {
     rules = load_engine(o.engine).fusion();
   }
@@ -159,26 +162,16 @@ int cmd_info(const Options& o, std::ostream& out, std::ostream& err) {
 int cmd_run(const Options& o, std::ostream& out, std::ostream& err) {
   const Network net = model_of(o, err);
   const SocSpec soc = load_soc(o.soc, o.sets);
-  const bool record = !o.out_file.empty() || !o.trace_file.empty();
-  RunResult result;
-  if (o.device == "gpu") {
-    // Without --engine, the GPU runs ncnn's Vulkan backend (the default engine is ncnn's CPU one).
-    const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? "ncnn-vulkan" : o.engine);
-    result = simulate_gpu(net, soc, engine, GpuRunOptions{o.precision, record, o.warmup});
-  } else {
-    const EngineProfile engine = load_engine(o.engine);
-    CpuRunOptions run;
-    run.cores = o.cores;
-    run.precision = o.precision;
-    int cores_available = 0;
-    for (const ClusterSpec* c : soc.clusters_of(o.cores)) cores_available += static_cast<int>(c->count);
-    if (cores_available == 0)
-      for (const ClusterSpec* c : soc.clusters_of("all")) cores_available += static_cast<int>(c->count);
-    run.threads = o.threads.value_or(cores_available);  // ncnn's default: one thread per selected core
-    run.record_timeline = record;
-    run.warmup_runs = o.warmup;
-    result = simulate_cpu(net, soc, engine, run);
-  }
+  RunRequest run;
+  run.device = o.device;
+  run.cores = o.cores;
+  run.precision = o.precision;
+  run.threads = o.threads;
+  run.warmup = o.warmup;
+  run.record_timeline = !o.out_file.empty() || !o.trace_file.empty();
+  // Without --engine, each device runs its default engine (the default --engine is ncnn's CPU one).
+  const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? default_engine(o.device) : o.engine);
+  const RunResult result = simulate_run(net, soc, engine, run);
   if (!o.out_file.empty()) write_run_hdf5(o.out_file, result);
   if (!o.trace_file.empty()) write_perfetto_trace(o.trace_file, result);
   if (o.format == "json") out << run_json(result).dump(2) << '\n';
@@ -389,6 +382,34 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
   return 0;
 }
 
+int cmd_sweep(const Options& o, std::ostream& out) {
+  const SweepConfig config = load_sweep_config(o.sweep_config);
+  SweepRunOptions run;
+  run.out = o.out_file;
+  run.resume = o.resume;
+  run.batch = o.batch;
+  const MpiShare share = mpi_share_from_environment();
+  run.rank = share.rank;
+  run.ranks = share.ranks;
+  const SweepRunStats s = run_sweep(config, run);
+  out << fmt::format("{}: {} points of {} ({}{}); {} simulated, {} duplicates, {} failed{}; {:.1f} s, {:.0f} points/s, "
+                     "{:.2f} M events/s\n",
+                     s.path, s.share, s.planned, sampling_name(config.sampling),
+                     run.ranks > 1 ? fmt::format(", rank {} of {}", run.rank, run.ranks) : "", s.simulated, s.duplicates,
+                     s.failed, s.already_done ? fmt::format(", {} already done", s.already_done) : "", s.seconds,
+                     s.seconds > 0 ? static_cast<double>(s.simulated + s.duplicates + s.failed) / s.seconds : 0.0,
+                     s.seconds > 0 ? static_cast<double>(s.events) / s.seconds / 1e6 : 0.0);
+  return 0;
+}
+
+int cmd_sweep_summary(const Options& o, std::ostream& out) {
+  const SweepSummary s = summarize_sweep(o.trace_in);
+  if (o.format == "json") out << sweep_summary_json(s).dump(2) << '\n';
+  else if (o.format == "csv") print_sweep_points_csv(s, out);
+  else print_sweep_summary(s, out);
+  return 0;
+}
+
 int cmd_probe_host(const Options& o, std::ostream& out) {
   const std::string path = o.out_file.empty() ? fmt::format("{}/configs/socs/host.yaml", data_root()) : o.out_file;
   const HostProbe p = probe_host();
@@ -492,6 +513,17 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   trace_opt->excludes(dataset_opt);
   add_format(validate, o, {"table", "json"});
 
+  auto* sweep = app.add_subcommand("sweep", "simulate every point of a design-space sweep (docs/sweep-format.md)");
+  sweep->add_option("--config", o.sweep_config, "sweep description (YAML; examples in configs/sweeps/)")->required();
+  sweep->add_option("--out", o.out_file, "results file (HDF5), rewritten after each batch")->required();
+  sweep->add_flag("--resume", o.resume, "continue the results file: only points not yet in it are simulated");
+  sweep->add_option("--batch", o.batch, "points between two writes of the results (default 256)")->check(CLI::Range(1, 1000000));
+  sweep->add_option("--jobs", o.jobs, "threads tilesim simulates points on (default: every core); the result is the same")
+      ->check(CLI::Range(1, 1024));
+  auto* sweep_summary = app.add_subcommand("sweep-summary", "points, failures, Pareto front and sensitivity of a sweep");
+  sweep_summary->add_option("--in", o.trace_in, "a sweep's results file (its --out; parts of several ranks are merged)")->required();
+  add_format(sweep_summary, o, {"table", "json", "csv"});
+
   auto* run = app.add_subcommand("run", "simulate one inference");
   add_model_options(run, o, false);
   run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
@@ -550,6 +582,8 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
       if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");
       return cmd_validate(o, out);
     }
+    if (*sweep) return cmd_sweep(o, out);
+    if (*sweep_summary) return cmd_sweep_summary(o, out);
     if (*run_format) {
       print_run_format_reference(out);
       return 0;

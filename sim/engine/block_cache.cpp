@@ -3,9 +3,9 @@
 namespace tilesim {
 namespace {
 
-size_t hash_of(const BlockKey& k) {
+uint32_t hash_of(const BlockKey& k) {
   uint64_t h = static_cast<uint64_t>(k.block) * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(static_cast<int64_t>(k.tensor)) * 0xC2B2AE3D27D4EB4Full;
-  return static_cast<size_t>(h ^ (h >> 29));
+  return static_cast<uint32_t>(h ^ (h >> 29));
 }
 
 }  // namespace
@@ -13,35 +13,37 @@ size_t hash_of(const BlockKey& k) {
 int32_t BlockCache::find(const BlockKey& key) const {
   if (slots_.empty()) return kNone;
   const size_t mask = slots_.size() - 1;
-  for (size_t i = hash_of(key) & mask;; i = (i + 1) & mask) {
-    const int32_t e = slots_[i];
-    if (e == kNone) return kNone;
-    if (entries_[static_cast<size_t>(e)].key == key) return e;
+  const uint32_t hash = hash_of(key);
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.entry == kNone) return kNone;
+    if (slot.hash == hash && entries_[static_cast<size_t>(slot.entry)].key == key) return slot.entry;
   }
 }
 
-void BlockCache::insert_index(int32_t entry) {
+void BlockCache::insert_index(int32_t entry, uint32_t hash) {
   if ((live_ + 1) * 2 > slots_.size()) {  // keep the table at most half full
-    std::vector<int32_t> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, kNone);
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{kNone, 0});
     live_ = 0;
-    for (int32_t e : old)
-      if (e != kNone) insert_index(e);
+    for (const Slot& s : old)
+      if (s.entry != kNone) insert_index(s.entry, s.hash);
   }
   const size_t mask = slots_.size() - 1;
-  size_t i = hash_of(entries_[static_cast<size_t>(entry)].key) & mask;
-  while (slots_[i] != kNone) i = (i + 1) & mask;
-  slots_[i] = entry;
+  size_t i = hash & mask;
+  while (slots_[i].entry != kNone) i = (i + 1) & mask;
+  slots_[i] = Slot{entry, hash};
   ++live_;
 }
 
 // Linear-probing deletion by backward shift: no tombstones, so lookups stay short.
 void BlockCache::erase_index(const BlockKey& key) {
   const size_t mask = slots_.size() - 1;
-  size_t i = hash_of(key) & mask;
-  while (entries_[static_cast<size_t>(slots_[i])].key != key) i = (i + 1) & mask;
-  for (size_t j = (i + 1) & mask; slots_[j] != kNone; j = (j + 1) & mask) {
-    const size_t home = hash_of(entries_[static_cast<size_t>(slots_[j])].key) & mask;
+  const uint32_t hash = hash_of(key);
+  size_t i = hash & mask;
+  while (slots_[i].hash != hash || entries_[static_cast<size_t>(slots_[i].entry)].key != key) i = (i + 1) & mask;
+  for (size_t j = (i + 1) & mask; slots_[j].entry != kNone; j = (j + 1) & mask) {
+    const size_t home = slots_[j].hash & mask;
     // Move slot j into the hole at i if its home position does not lie cyclically in (i, j].
     const bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
     if (!between) {
@@ -49,7 +51,7 @@ void BlockCache::erase_index(const BlockKey& key) {
       i = j;
     }
   }
-  slots_[i] = kNone;
+  slots_[i] = Slot{kNone, 0};
   --live_;
 }
 
@@ -89,7 +91,7 @@ BlockCache::Outcome BlockCache::access(const BlockKey& key, int64_t bytes, bool 
     e = static_cast<int32_t>(entries_.size());
     entries_.push_back(Entry{key, bytes, write, kNone, kNone});
   }
-  insert_index(e);
+  insert_index(e, hash_of(key));
   push_front(e);
   used_ += bytes;
   return {false, evict_beyond_capacity()};

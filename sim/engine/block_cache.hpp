@@ -40,7 +40,7 @@ class BlockCache {
   };
 
   int32_t find(const BlockKey& key) const;
-  void insert_index(int32_t entry);
+  void insert_index(int32_t entry, uint32_t hash);
   void erase_index(const BlockKey& key);
   void unlink(int32_t e);
   void push_front(int32_t e);
@@ -50,7 +50,13 @@ class BlockCache {
   int64_t used_ = 0;
   std::vector<Entry> entries_;
   std::vector<int32_t> free_;     // reusable entry slots
-  std::vector<int32_t> slots_;    // hash table of entry indices (power-of-two size)
+  // Hash table of entry indices (power-of-two size), each beside its key's hash, so that probing
+  // and deletion compare and move slots without touching the entries.
+  struct Slot {
+    int32_t entry;
+    uint32_t hash;
+  };
+  std::vector<Slot> slots_;
   size_t live_ = 0;
   int32_t head_ = kNone, tail_ = kNone;
 };

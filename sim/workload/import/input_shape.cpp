@@ -1,4 +1,4 @@
-#include "sim/app/model_source.hpp"
+#include "sim/workload/import/input_shape.hpp"
 
 #include <charconv>
 
