@@ -14,6 +14,8 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX import (libtilesim_onnx.so)
   python3-onnx python3-torch python3-torchvision  # scripts/export_onnx.py: the ONNX tests' models
   clang libclang-rt-14-dev          # scripts/sanitize.sh and scripts/fuzz.sh: ASan, UBSan, libFuzzer
+  openmpi-bin                       # mpirun -n N tilesim sweep: a sweep over MPI ranks (a test)
+  chromium                          # tilesim report: the HTML report rendered headless (a test)
 )
 
 missing=()

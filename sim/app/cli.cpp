@@ -27,11 +27,13 @@
 #include "sim/app/run_outputs.hpp"
 #include "sim/app/validation_datasets.hpp"
 #include "traces/host_recorder.hpp"
+#include "traces/import_ncnn.hpp"
 #include "validation/cross_validation.hpp"
 #include "validation/network_calibration.hpp"
 #include "traces/trace.hpp"
 #include "sim/app/text_table.hpp"
 #include "sim/engine/run_request.hpp"
+#include "sim/analysis/speedup_attribution.hpp"
 #include "sim/sweep/mpi_share.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_summary.hpp"
@@ -66,6 +68,7 @@ struct Options {
   std::string cv;  // validate: device | network (leave one out)
   int fits = 1;    // calibration fits, each after simulating the rows at the last
   int jobs = 0;    // validate, calibrate, sweep: threads tilesim itself simulates on (0 = every core)
+  std::vector<std::string> compare_models;  // compare: A and B
   std::string sweep_config;
   bool resume = false;
   int64_t batch = 256;
@@ -382,6 +385,61 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
   return 0;
 }
 
+// The ncnn benchmark's rows of both models measured as the runs ran (SoC, engine, device, threads,
+// cores), where the dataset has them.
+std::optional<MeasuredPair> measured_pair(const Options& o, const RunResult& a, const RunResult& b,
+                                          std::vector<std::string>& notes) {
+  if (o.data_dir.empty()) {
+    notes.push_back("no measured ratio: give --data DIR (a tree laid out as ../shared/validation-data)");
+    return std::nullopt;
+  }
+  std::vector<std::string> ignored;
+  const auto rows = ncnn_rows(o.data_dir, SocFilter{}, ignored);
+  const NetworkMeasurement* found[2] = {nullptr, nullptr};
+  for (const auto& r : rows) {
+    if (r.soc != a.soc || r.device != a.device || r.engine != a.engine || r.threads != a.threads ||
+        (a.device == "cpu" && r.cores != a.cores))
+      continue;
+    // Rows of ncnn's own graphs carry ncnn's network name: the built-in model it is.
+    const std::string model = r.model_file.empty() ? r.model : ncnn_model(r.model).zoo_name;
+    for (int i = 0; i < 2; ++i)
+      if (!found[i] && model == (i == 0 ? a.model : b.model)) found[i] = &r;
+  }
+  if (!found[0] || !found[1]) {
+    notes.push_back(fmt::format("no measured ratio: the ncnn benchmark has no rows of both models on {} ({}, {}, {} "
+                                "threads on {} cores)", a.soc, a.engine, a.device, a.threads, a.cores));
+    return std::nullopt;
+  }
+  if (!found[0]->soc_overrides.empty())
+    notes.push_back(fmt::format("the measured device ran with {}; the simulation uses the SoC as described (add them "
+                                "with --set to match)", fmt::join(found[0]->soc_overrides, ", ")));
+  return MeasuredPair{compared_time_ms(found[0]->time), compared_time_ms(found[1]->time),
+                      fmt::format("ncnn benchmark, fastest of its loops: {}; {}", found[0]->source, found[1]->source)};
+}
+
+int cmd_compare(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.compare_models.size() != 2) throw ConfigError("compare: give --model twice: --model A --model B");
+  const SocSpec soc = load_soc(o.soc, o.sets);
+  const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? default_engine(o.device) : o.engine);
+  RunRequest run;
+  run.device = o.device;
+  run.cores = o.cores;
+  run.precision = o.precision;
+  run.threads = o.threads;
+  run.warmup = o.warmup;
+  RunResult runs[2];
+  for (int i = 0; i < 2; ++i) {
+    Options one = o;
+    one.model = o.compare_models[static_cast<size_t>(i)];
+    runs[i] = simulate_run(model_of(one, err), soc, engine, run);
+  }
+  SpeedupAttribution s = attribute_speedup(runs[0], runs[1]);
+  s.measured = measured_pair(o, s.a, s.b, s.notes);
+  if (o.format == "json") out << speedup_json(s).dump(2) << '\n';
+  else print_speedup(s, out);
+  return 0;
+}
+
 int cmd_sweep(const Options& o, std::ostream& out) {
   const SweepConfig config = load_sweep_config(o.sweep_config);
   SweepRunOptions run;
@@ -524,6 +582,22 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   sweep_summary->add_option("--in", o.trace_in, "a sweep's results file (its --out; parts of several ranks are merged)")->required();
   add_format(sweep_summary, o, {"table", "json", "csv"});
 
+  auto* compare = app.add_subcommand("compare", "why model A's speedup over B differs from their FLOP ratio, factor by factor");
+  compare->add_option("--model", o.compare_models, "the two models, A then B (built-in, .onnx or .param)")
+      ->required()->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  compare->add_option("--input", o.input, "input shape of both, e.g. 1x3x224x224");
+  compare->add_flag("--allow-unknown", o.allow_unknown, "operators tilesim does not model as stand-ins");
+  compare->add_option("--soc", o.soc, "built-in SoC name or YAML file");
+  compare->add_option("--engine", o.engine, "engine profile");
+  compare->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
+  compare->add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 1024));
+  compare->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
+  compare->add_option("--precision", o.precision, "arithmetic precision")
+      ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
+  compare->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  compare->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data: the measured ratio");
+  add_format(compare, o, {"table", "json"});
+
   auto* run = app.add_subcommand("run", "simulate one inference");
   add_model_options(run, o, false);
   run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
@@ -582,6 +656,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
       if (!o.dataset.empty() && o.data_dir.empty()) throw ConfigError("validate --dataset: give --data DIR");
       return cmd_validate(o, out);
     }
+    if (*compare) return cmd_compare(o, out, err);
     if (*sweep) return cmd_sweep(o, out);
     if (*sweep_summary) return cmd_sweep_summary(o, out);
     if (*run_format) {

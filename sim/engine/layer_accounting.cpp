@@ -21,6 +21,13 @@ LayerResult layer_result_for(const Network& net, OpId id, const KernelPlan& plan
   r.macs = cost.macs;
   r.flops = cost.flops;
   r.tiles = plan.tiles();
+  const Phase* main = nullptr;
+  for (const Phase& p : plan.phases)
+    if (!main || p.flops() > main->flops()) main = &p;
+  if (main) {
+    r.kernel_class = choice_name(kernel_class_names(), main->kernel_class);
+    r.main_tiles = main->launched_tiles;
+  }
   return r;
 }
 

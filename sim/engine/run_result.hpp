@@ -23,6 +23,10 @@ struct LayerResult {
   double compute_s = 0, memory_s = 0, imbalance_s = 0, overhead_s = 0;
   std::string bound;               // compute | memory | imbalance | overhead
   int64_t dram_bytes = 0;          // bytes moved to and from DRAM
+  // The phase with the most arithmetic, for attributing time (tilesim compare): its kernel class
+  // ("" for a view) and the tiles it launches.
+  std::string kernel_class;
+  int64_t main_tiles = 0;
   double flop_rate() const { return latency_s > 0 ? flops / latency_s : 0; }  // FLOP/s
 };
 
