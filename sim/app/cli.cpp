@@ -34,6 +34,7 @@
 #include "sim/app/text_table.hpp"
 #include "sim/engine/run_request.hpp"
 #include "sim/analysis/speedup_attribution.hpp"
+#include "sim/report/html_report.hpp"
 #include "sim/sweep/mpi_share.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_summary.hpp"
@@ -70,6 +71,7 @@ struct Options {
   int jobs = 0;    // validate, calibrate, sweep: threads tilesim itself simulates on (0 = every core)
   std::vector<std::string> compare_models;  // compare: A and B
   std::string sweep_config;
+  std::string report_validation, report_sweep, report_compare;
   bool resume = false;
   int64_t batch = 256;
 };
@@ -440,6 +442,25 @@ int cmd_compare(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int cmd_report(const Options& o, std::ostream& out) {
+  const int given = !o.report_validation.empty() + !o.report_sweep.empty() + !o.report_compare.empty();
+  if (given != 1) throw ConfigError("report: give one of --validation F.json, --sweep F.h5, --compare F.json");
+  std::string html, from;
+  if (!o.report_validation.empty()) {
+    from = o.report_validation;
+    html = validation_report_html(read_json_file(from), from);
+  } else if (!o.report_sweep.empty()) {
+    from = o.report_sweep;
+    html = sweep_report_html(summarize_sweep(from), from);
+  } else {
+    from = o.report_compare;
+    html = compare_report_html(read_json_file(from), from);
+  }
+  write_file_atomically(o.out_file, html);
+  out << fmt::format("{}: report of {} ({} KiB, self-contained)\n", o.out_file, from, (html.size() + 1023) / 1024);
+  return 0;
+}
+
 int cmd_sweep(const Options& o, std::ostream& out) {
   const SweepConfig config = load_sweep_config(o.sweep_config);
   SweepRunOptions run;
@@ -598,6 +619,12 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   compare->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data: the measured ratio");
   add_format(compare, o, {"table", "json"});
 
+  auto* report = app.add_subcommand("report", "one self-contained HTML page of charts: a validation, a sweep or a comparison");
+  report->add_option("--validation", o.report_validation, "`tilesim validate --format json` output");
+  report->add_option("--sweep", o.report_sweep, "a sweep's results (its --out)");
+  report->add_option("--compare", o.report_compare, "`tilesim compare --format json` output");
+  report->add_option("--out", o.out_file, "the HTML file to write")->required();
+
   auto* run = app.add_subcommand("run", "simulate one inference");
   add_model_options(run, o, false);
   run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
@@ -657,6 +684,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
       return cmd_validate(o, out);
     }
     if (*compare) return cmd_compare(o, out, err);
+    if (*report) return cmd_report(o, out);
     if (*sweep) return cmd_sweep(o, out);
     if (*sweep_summary) return cmd_sweep_summary(o, out);
     if (*run_format) {
