@@ -195,3 +195,27 @@ TEST_CASE("ranks_each_take_their_share_and_the_summary_merges_their_parts") {
   CHECK(missing.status == 2);
   CHECK(missing.err.find("rank 1's part of 2 is missing") != std::string::npos);
 }
+
+TEST_CASE("mpirun_runs_a_sweep_over_two_ranks_whose_merged_parts_equal_one_run") {
+  const char* mpirun = "/usr/bin/mpirun";
+  if (!std::filesystem::exists(mpirun)) {
+    MESSAGE("skipped: Open MPI's mpirun is not installed (scripts/setup.sh installs openmpi-bin)");
+    return;
+  }
+  TempFile config("sweep.yaml", kSmall);
+  TempResults split("mpi"), whole("whole");
+  // As root (CI containers), Open MPI asks for --allow-run-as-root; --oversubscribe lets two
+  // ranks start on a machine whose slots Open MPI counts as fewer.
+  const std::string command = fmt::format("{} --allow-run-as-root --oversubscribe -n 2 {} sweep --config {} --out {} --jobs 1 2>&1",
+                                          mpirun, TILESIM_BINARY, config.str(), split.path);
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  std::string output;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) output.append(buf, n);
+  REQUIRE_MESSAGE(pclose(pipe) == 0, output);
+  CHECK(output.find("rank 0 of 2") != std::string::npos);
+  CHECK(output.find("rank 1 of 2") != std::string::npos);
+  REQUIRE(tilesim_cli({"sweep", "--config", config.str(), "--out", whole.path}).status == 0);
+  CHECK(points_csv(split.path) == points_csv(whole.path));
+}
