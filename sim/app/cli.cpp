@@ -1,5 +1,7 @@
 #include "sim/app/cli.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
@@ -461,7 +463,7 @@ int cmd_report(const Options& o, std::ostream& out) {
   return 0;
 }
 
-int cmd_sweep(const Options& o, std::ostream& out) {
+int cmd_sweep(const Options& o, std::ostream& out, std::ostream& err) {
   const SweepConfig config = load_sweep_config(o.sweep_config);
   SweepRunOptions run;
   run.out = o.out_file;
@@ -471,13 +473,14 @@ int cmd_sweep(const Options& o, std::ostream& out) {
   run.rank = share.rank;
   run.ranks = share.ranks;
   const SweepRunStats s = run_sweep(config, run);
-  out << fmt::format("{}: {} points of {} ({}{}); {} simulated, {} duplicates, {} failed{}; {:.1f} s, {:.0f} points/s, "
-                     "{:.2f} M events/s\n",
-                     s.path, s.share, s.planned, sampling_name(config.sampling),
-                     run.ranks > 1 ? fmt::format(", rank {} of {}", run.rank, run.ranks) : "", s.simulated, s.duplicates,
-                     s.failed, s.already_done ? fmt::format(", {} already done", s.already_done) : "", s.seconds,
-                     s.seconds > 0 ? static_cast<double>(s.simulated + s.duplicates + s.failed) / s.seconds : 0.0,
-                     s.seconds > 0 ? static_cast<double>(s.events) / s.seconds / 1e6 : 0.0);
+  out << fmt::format("{}: {} points of {} ({}{}); {} simulated, {} duplicates, {} failed{}\n", s.path, s.share, s.planned,
+                     sampling_name(config.sampling), run.ranks > 1 ? fmt::format(", rank {} of {}", run.rank, run.ranks) : "",
+                     s.simulated, s.duplicates, s.failed, s.already_done ? fmt::format(", {} already done", s.already_done) : "");
+  // The rate, on a terminal only: what is printed elsewhere stays the same from run to run.
+  if (::isatty(STDERR_FILENO) == 1 && s.seconds > 0)
+    fmt::print(err, "tilesim: sweep: {:.1f} s, {:.0f} points/s, {:.2f} M simulated events/s\n", s.seconds,
+               static_cast<double>(s.simulated + s.duplicates + s.failed) / s.seconds,
+               static_cast<double>(s.events) / s.seconds / 1e6);
   return 0;
 }
 
@@ -685,7 +688,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
     }
     if (*compare) return cmd_compare(o, out, err);
     if (*report) return cmd_report(o, out);
-    if (*sweep) return cmd_sweep(o, out);
+    if (*sweep) return cmd_sweep(o, out, err);
     if (*sweep_summary) return cmd_sweep_summary(o, out);
     if (*run_format) {
       print_run_format_reference(out);
