@@ -103,6 +103,18 @@ void add_model_options(CLI::App* cmd, Options& o, bool required) {
                 "simulate operators tilesim does not model as memory-bound stand-ins (marked approximate)");
 }
 
+// What a simulated run is run on and how, as `run` and `compare` take it.
+void add_run_options(CLI::App* cmd, Options& o) {
+  cmd->add_option("--soc", o.soc, "built-in SoC name or YAML file");
+  cmd->add_option("--engine", o.engine, "engine profile");
+  cmd->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
+  cmd->add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 1024));
+  cmd->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
+  cmd->add_option("--precision", o.precision, "arithmetic precision")
+      ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
+  cmd->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+}
+
 int cmd_models(const Options& o, std::ostream& out) {
   if (o.format == "json") {
     nlohmann::json names = nlohmann::json::array();
@@ -611,14 +623,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
       ->required()->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compare->add_option("--input", o.input, "input shape of both, e.g. 1x3x224x224");
   compare->add_flag("--allow-unknown", o.allow_unknown, "operators tilesim does not model as stand-ins");
-  compare->add_option("--soc", o.soc, "built-in SoC name or YAML file");
-  compare->add_option("--engine", o.engine, "engine profile");
-  compare->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
-  compare->add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 1024));
-  compare->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
-  compare->add_option("--precision", o.precision, "arithmetic precision")
-      ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
-  compare->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  add_run_options(compare, o);
   compare->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data: the measured ratio");
   add_format(compare, o, {"table", "json"});
 
@@ -630,14 +635,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
 
   auto* run = app.add_subcommand("run", "simulate one inference");
   add_model_options(run, o, false);
-  run->add_option("--soc", o.soc, "built-in SoC name or YAML file");
-  run->add_option("--engine", o.engine, "engine profile");
-  run->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
-  run->add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 1024));
-  run->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
-  run->add_option("--precision", o.precision, "arithmetic precision")
-      ->check(CLI::IsMember({"auto", "fp32", "fp16", "int8"}));
-  run->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
+  add_run_options(run, o);
   run->add_option("--warmup", o.warmup, "unreported inferences first, to warm the caches as benchmarks do")
       ->check(CLI::Range(0, 100));
   run->add_option("--out", o.out_file, "write results to an HDF5 file");
