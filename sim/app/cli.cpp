@@ -178,18 +178,28 @@ int cmd_info(const Options& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-int cmd_run(const Options& o, std::ostream& out, std::ostream& err) {
-  const Network net = model_of(o, err);
-  const SocSpec soc = load_soc(o.soc, o.sets);
+// The run `run` and `compare` simulate, as their options ask for it.
+RunRequest run_request_of(const Options& o) {
   RunRequest run;
   run.device = o.device;
   run.cores = o.cores;
   run.precision = o.precision;
   run.threads = o.threads;
   run.warmup = o.warmup;
+  return run;
+}
+
+// Without --engine, each device runs its default engine (the default --engine is ncnn's CPU one).
+EngineProfile engine_of(const Options& o) {
+  return load_engine(o.engine == kDefaultEngine ? default_engine(o.device) : o.engine);
+}
+
+int cmd_run(const Options& o, std::ostream& out, std::ostream& err) {
+  const Network net = model_of(o, err);
+  const SocSpec soc = load_soc(o.soc, o.sets);
+  RunRequest run = run_request_of(o);
   run.record_timeline = !o.out_file.empty() || !o.trace_file.empty();
-  // Without --engine, each device runs its default engine (the default --engine is ncnn's CPU one).
-  const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? default_engine(o.device) : o.engine);
+  const EngineProfile engine = engine_of(o);
   const RunResult result = simulate_run(net, soc, engine, run);
   if (!o.out_file.empty()) write_run_hdf5(o.out_file, result);
   if (!o.trace_file.empty()) write_perfetto_trace(o.trace_file, result);
@@ -436,13 +446,8 @@ std::optional<MeasuredPair> measured_pair(const Options& o, const RunResult& a, 
 int cmd_compare(const Options& o, std::ostream& out, std::ostream& err) {
   if (o.compare_models.size() != 2) throw ConfigError("compare: give --model twice: --model A --model B");
   const SocSpec soc = load_soc(o.soc, o.sets);
-  const EngineProfile engine = load_engine(o.engine == kDefaultEngine ? default_engine(o.device) : o.engine);
-  RunRequest run;
-  run.device = o.device;
-  run.cores = o.cores;
-  run.precision = o.precision;
-  run.threads = o.threads;
-  run.warmup = o.warmup;
+  const EngineProfile engine = engine_of(o);
+  const RunRequest run = run_request_of(o);
   RunResult runs[2];
   for (int i = 0; i < 2; ++i) {
     Options one = o;
