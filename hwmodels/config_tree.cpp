@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
 
 #include "hwmodels/soc_loader.hpp"
+#include "hwmodels/yaml_reader.hpp"
 
 namespace tilesim {
 namespace fs = std::filesystem;
@@ -18,30 +20,43 @@ std::string join_path(const std::string& path, const std::string& key) {
 
 namespace {
 
-// Configuration files are a few levels deep; far deeper is an attack or an accident.
-constexpr int kMaxYamlDepth = 32;
+// Aliases share nodes, so a small file can name a huge tree (a "billion laughs"); no configuration
+// comes near this many values.
+constexpr long kMaxYamlValues = 1'000'000;
 
-// What yaml-cpp accepts and no tilesim file means: keys that are not plain names, a key given
-// twice (yaml-cpp would silently keep one), nesting past kMaxYamlDepth.
-void check_yaml_shape(const YAML::Node& node, const std::string& file, const std::string& path, int depth) {
-  const auto fail = [&](const YAML::Node& at, const std::string& key, const std::string& msg) {
-    throw ConfigError(located(file, at.Mark().line, at.Mark().column, key, msg));
-  };
-  if (depth > kMaxYamlDepth) fail(node, path, fmt::format("nested deeper than {} levels", kMaxYamlDepth));
-  if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i)
-      check_yaml_shape(node[i], file, fmt::format("{}[{}]", path, i), depth + 1);
-  } else if (node.IsMap()) {
-    std::unordered_map<std::string, int> seen;  // key -> its line
-    for (const auto& kv : node) {
-      if (!kv.first.IsScalar()) fail(kv.first, path, "a key must be a plain name, not a list or map");
-      const std::string& key = kv.first.Scalar();
-      const auto [twin, first] = seen.emplace(key, kv.first.Mark().line);
-      if (!first) fail(kv.first, join_path(path, key), fmt::format("given twice (first on line {})", twin->second + 1));
-      check_yaml_shape(kv.second, file, join_path(path, key), depth + 1);
+// What YAML allows and no tilesim file means: keys that are not plain names, a key given twice
+// (yaml-cpp would silently keep one), nesting past kMaxYamlDepth or a tree past kMaxYamlValues
+// once aliases are expanded.
+class ShapeCheck {
+ public:
+  explicit ShapeCheck(const std::string& file) : file_(file) {}
+
+  void check(const YAML::Node& node, const std::string& path, int depth) {
+    if (depth > kMaxYamlDepth) fail(node, path, fmt::format("nested deeper than {} levels", kMaxYamlDepth));
+    if (++values_ > kMaxYamlValues)
+      fail(node, path, fmt::format("more than {} values once aliases are expanded", kMaxYamlValues));
+    if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i) check(node[i], fmt::format("{}[{}]", path, i), depth + 1);
+    } else if (node.IsMap()) {
+      std::unordered_map<std::string, int> seen;  // key -> its line
+      for (const auto& kv : node) {
+        if (!kv.first.IsScalar()) fail(kv.first, path, "a key must be a plain name, not a list or map");
+        const std::string& key = kv.first.Scalar();
+        const auto [twin, first] = seen.emplace(key, kv.first.Mark().line);
+        if (!first) fail(kv.first, join_path(path, key), fmt::format("given twice (first on line {})", twin->second + 1));
+        check(kv.second, join_path(path, key), depth + 1);
+      }
     }
   }
-}
+
+ private:
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& msg) const {
+    throw ConfigError(located(file_, at.Mark().line, at.Mark().column, key, msg));
+  }
+
+  const std::string& file_;
+  long values_ = 0;
+};
 
 }  // namespace
 
@@ -51,16 +66,14 @@ YAML::Node load_yaml_map(const std::string& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec))
     throw ConfigError(fmt::format("{}: {}", file, ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "no such file"));
-  try {
-    YAML::Node n = YAML::LoadFile(file);
-    if (!n.IsMap()) throw ConfigError(located(file, n.Mark().line, n.Mark().column, "", "expected a YAML map"));
-    check_yaml_shape(n, file, "", 0);
-    return n;
-  } catch (const YAML::DeepRecursion& e) {
-    throw ConfigError(located(file, e.mark.line, e.mark.column, "", "nested too deeply to parse"));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(located(file, e.mark.line, e.mark.column, "", e.msg));
-  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) throw ConfigError(fmt::format("{}: cannot be read", file));
+  YAML::Node n = parse_yaml(text.str(), file);
+  if (!n.IsMap()) throw ConfigError(located(file, n.Mark().line, n.Mark().column, "", "expected a YAML map"));
+  ShapeCheck(file).check(n, "", 0);
+  return n;
 }
 
 std::string scalar_text(const YAML::Node& node, const NodeOrigin& where) {

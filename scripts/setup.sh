@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libtbb-dev libboost-graph-dev libhdf5-dev
-  doctest-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  doctest-dev libyaml-cpp-dev libyaml-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libdnnl-dev                       # tilesim record: host traces with oneDNN
   libxnnpack-dev libpthreadpool-dev # tilesim record --engine xnnpack: host traces with XNNPACK
   python3-h5py python3-matplotlib   # scripts/plot_validation.py (Debian's /usr/bin/python3)

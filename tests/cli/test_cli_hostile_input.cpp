@@ -60,7 +60,7 @@ TEST_CASE("yaml_of_the_wrong_shape_is_refused_by_file_line_column_and_key") {
       {{"run", "--soc", nested_twice.str()}, nested_twice.str() + ":4:3: memory.latency: given twice (first on line 3)"},
       {{"run", "--soc", source.str()}, source.str() + ":3:34: memory.latency.source: expected a single value"},
       {{"run", "--soc", too_deep.str()}, "nested deeper than 32 levels"},
-      {{"run", "--soc", brackets.str()}, brackets.str() + ":1:20004: nested too deeply to parse"},
+      {{"run", "--soc", brackets.str()}, brackets.str() + ":1:36: nested deeper than 32 levels"},
       {{"run", "--engine", engine.str()}, engine.str() + ":2:14: description: expected a single value"},
       {{"run", "--engine", engine_with_calibration.str()}, calibration.str() + ":2:12: fitted_on: expected a single value"},
   });
