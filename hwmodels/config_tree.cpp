@@ -111,7 +111,7 @@ std::string preset_file(const std::string& dir, const std::string& name, const N
 // description, so nothing else holds them.
 YAML::Node merge(const YAML::Node& over, const YAML::Node& base) {
   if (!over.IsMap() || !base || !base.IsMap() || over["value"]) return over;
-  YAML::Node out(YAML::NodeType::Map);
+  YAML::Node out = yaml_map();
   for (const auto& kv : base) out[kv.first.Scalar()] = kv.second;
   for (const auto& kv : over) {
     const std::string& key = kv.first.Scalar();
@@ -132,13 +132,14 @@ YAML::Node resolve_preset_file(const std::string& name, const Section& s, const 
 }
 
 YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& where, int depth) {
+  const YamlArena arena;  // presets and the maps merged from them share one node store
   const auto mark = node.Mark();
   if (node.IsScalar() && !s.preset_dir.empty()) return resolve_preset_file(node.Scalar(), s, where, node, depth);
   if (!node.IsMap())
     throw ConfigError(located(where.file, mark.line, mark.column, where.path,
                               s.preset_dir.empty() ? "expected a map of " + s.name + " values"
                                                    : "expected a preset name or a map of " + s.name + " values"));
-  YAML::Node out(YAML::NodeType::Map);
+  YAML::Node out = yaml_map();
   if (node["base"]) {
     if (s.preset_dir.empty())
       throw ConfigError(located(where.file, node["base"].Mark().line, node["base"].Mark().column,

@@ -24,6 +24,16 @@ struct YAML::as_if<tilesim::YamlTreeAccess, tilesim::YamlTreeAccess> {
 
 namespace tilesim {
 namespace {
+thread_local YAML::detail::shared_memory_holder arena_memory;  // set while a YamlArena lives
+
+YAML::detail::shared_memory_holder node_store() {
+  return arena_memory ? arena_memory : std::make_shared<YAML::detail::memory_holder>();
+}
+}  // namespace
+}  // namespace tilesim
+
+namespace tilesim {
+namespace {
 
 using Access = YAML::as_if<YamlTreeAccess, YamlTreeAccess>;
 
@@ -192,7 +202,7 @@ class Parser {
   yaml_parser_t parser_{};
   const std::string& file_;
   const std::string& text_;
-  YAML::detail::shared_memory_holder memory_ = std::make_shared<YAML::detail::memory_holder>();
+  YAML::detail::shared_memory_holder memory_ = node_store();
   std::vector<YAML::detail::node*> stack_;  // nodes being built, innermost last
   std::vector<Open> open_;                  // the collections among them
   std::unordered_map<std::string, YAML::detail::node*> anchors_;
@@ -202,5 +212,20 @@ class Parser {
 }  // namespace
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file) { return Parser(text, file).first_document(); }
+
+YamlArena::YamlArena() : outermost_(!arena_memory) {
+  if (outermost_) arena_memory = std::make_shared<YAML::detail::memory_holder>();
+}
+
+YamlArena::~YamlArena() {
+  if (outermost_) arena_memory.reset();  // the trees made in it keep the store alive
+}
+
+YAML::Node yaml_map() {
+  const YAML::detail::shared_memory_holder memory = node_store();
+  YAML::detail::node& n = memory->create_node();
+  n.set_type(YAML::NodeType::Map);
+  return Access::wrap(n, memory);
+}
 
 }  // namespace tilesim

@@ -18,4 +18,22 @@ inline constexpr int kMaxYamlDepth = 32;
 // nesting past kMaxYamlDepth or an unknown alias is a ConfigError located "file:line:column".
 YAML::Node parse_yaml(const std::string& text, const std::string& file);
 
+// While one lives on a thread, the trees parsed and the maps made there (yaml_map) share one
+// yaml-cpp node store. yaml-cpp copies a whole store into another the first time a node of one is
+// assigned into a tree of the other, and resolving presets assigns thousands of subtrees into fresh
+// maps: shared, those copies cost nothing. Scopes nest; the outermost owns the store.
+class YamlArena {
+ public:
+  YamlArena();
+  ~YamlArena();
+  YamlArena(const YamlArena&) = delete;
+  YamlArena& operator=(const YamlArena&) = delete;
+
+ private:
+  bool outermost_;
+};
+
+// An empty map, in the thread's arena when there is one.
+YAML::Node yaml_map();
+
 }  // namespace tilesim
