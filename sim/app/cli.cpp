@@ -52,11 +52,10 @@ constexpr int kInternalError = 3;
 // Default simulation target (CONTRACT.md: `tilesim run` with no arguments).
 const char* const kDefaultModel = "mobilenet_v2";
 const char* const kDefaultSoc = "snapdragon855";
-const char* const kDefaultEngine = "ncnn";
 
 struct Options {
   std::string format = "table";
-  std::string model = kDefaultModel, soc = kDefaultSoc, engine = kDefaultEngine;
+  std::string model, soc, engine;  // empty: not given (each command has its own default)
   std::string device = "cpu", cores = "big", precision = "auto", out_file, trace_file;
   std::optional<std::string> input;  // --input: unset means the model's own input
   std::optional<int> threads;
@@ -78,6 +77,21 @@ struct Options {
   int64_t batch = 256;
 };
 
+// --model, --soc and --engine: empty means not given, so an empty value is refused.
+const CLI::Validator kName([](std::string& s) { return s.empty() ? std::string("expected a name or a path, not nothing") : std::string(); },
+                           "NAME");
+
+// Output files: refused when the command line is read if they cannot be written.
+const CLI::Validator kOutputFile([](std::string& s) { return output_path_problem(s); }, "FILE");
+
+std::string model_or_default(const Options& o) { return o.model.empty() ? kDefaultModel : o.model; }
+std::string soc_or_default(const Options& o) { return o.soc.empty() ? kDefaultSoc : o.soc; }
+
+// Without --engine, each device runs its default engine (ncnn on the CPU, its Vulkan backend on the GPU).
+EngineProfile engine_of(const Options& o) {
+  return load_engine(o.engine.empty() ? default_engine(o.device) : o.engine);
+}
+
 void add_format(CLI::App* cmd, Options& o, std::vector<std::string> formats) {
   cmd->add_option("--format", o.format, "output format")->check(CLI::IsMember(std::move(formats)));
 }
@@ -90,13 +104,13 @@ std::optional<Shape> input_of(const Options& o) {
 // The --model network; what --allow-unknown stood in for is said on the error stream.
 Network model_of(const Options& o, std::ostream& err) {
   std::vector<std::string> warnings;
-  Network net = load_model(o.model, input_of(o), ImportOptions{std::nullopt, o.allow_unknown, &warnings});
+  Network net = load_model(model_or_default(o), input_of(o), ImportOptions{std::nullopt, o.allow_unknown, &warnings});
   for (const auto& w : warnings) fmt::print(err, "tilesim: warning: {}\n", w);
   return net;
 }
 
 void add_model_options(CLI::App* cmd, Options& o, bool required) {
-  auto* model = cmd->add_option("--model", o.model, "built-in model name, or an .onnx or ncnn .param file");
+  auto* model = cmd->add_option("--model", o.model, "built-in model name, or an .onnx or ncnn .param file")->check(kName);
   if (required) model->required();
   cmd->add_option("--input", o.input, "input shape, e.g. 1x3x224x224");
   cmd->add_flag("--allow-unknown", o.allow_unknown,
@@ -105,8 +119,8 @@ void add_model_options(CLI::App* cmd, Options& o, bool required) {
 
 // What a simulated run is run on and how, as `run` and `compare` take it.
 void add_run_options(CLI::App* cmd, Options& o) {
-  cmd->add_option("--soc", o.soc, "built-in SoC name or YAML file");
-  cmd->add_option("--engine", o.engine, "engine profile");
+  cmd->add_option("--soc", o.soc, "built-in SoC name or YAML file")->check(kName);
+  cmd->add_option("--engine", o.engine, "engine profile")->check(kName);
   cmd->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
   cmd->add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 1024));
   cmd->add_option("--cores", o.cores, "cluster the threads are bound to")->check(CLI::IsMember({"all", "big", "little"}));
@@ -163,11 +177,11 @@ int cmd_info(const Options& o, std::ostream& out, std::ostream& err) {
   std::optional<KernelContext> kernels;
   FusionRules rules;  // without an engine: batch-norm and activations folded, as exported graphs show them
   if (o.kernels) {
-    engine = load_engine(o.engine);
-    soc = load_soc(o.soc, o.sets);
+    engine = engine_of(o);
+    soc = load_soc(soc_or_default(o), o.sets);
     rules = engine->fusion();
     kernels = KernelContext{&*engine, &*soc, o.threads.value_or(default_threads(*soc, "big")), o.device == "gpu"};
-  } else if (o.engine != kDefaultEngine) {
+  } else if (!o.engine.empty()) {
     rules = load_engine(o.engine).fusion();
   }
   const Network fused = fuse(net, rules);
@@ -189,14 +203,9 @@ RunRequest run_request_of(const Options& o) {
   return run;
 }
 
-// Without --engine, each device runs its default engine (the default --engine is ncnn's CPU one).
-EngineProfile engine_of(const Options& o) {
-  return load_engine(o.engine == kDefaultEngine ? default_engine(o.device) : o.engine);
-}
-
 int cmd_run(const Options& o, std::ostream& out, std::ostream& err) {
   const Network net = model_of(o, err);
-  const SocSpec soc = load_soc(o.soc, o.sets);
+  const SocSpec soc = load_soc(soc_or_default(o), o.sets);
   RunRequest run = run_request_of(o);
   run.record_timeline = !o.out_file.empty() || !o.trace_file.empty();
   const EngineProfile engine = engine_of(o);
@@ -241,10 +250,10 @@ int cmd_validate(const Options& o, std::ostream& out) {
   if (!o.trace_in.empty()) {
     const Trace trace = read_trace(o.trace_in);
     LayerValidationOptions v;
-    v.soc = o.soc == kDefaultSoc ? "" : o.soc;
-    v.engine = o.engine == kDefaultEngine ? "" : o.engine;
+    v.soc = o.soc;
+    v.engine = o.engine;
     v.soc_overrides = o.sets;
-    v.model = o.model == kDefaultModel ? "" : o.model;
+    v.model = o.model;
     v.allow_unknown = o.allow_unknown;
     if (!trace.layers.empty()) {  // network rows name their own SoC and engine
       if (trace.soc.empty() && v.soc.empty()) throw ConfigError(fmt::format("{}: names no SoC; give --soc", o.trace_in));
@@ -300,7 +309,7 @@ int cmd_record(const Options& o, std::ostream& out, std::ostream& err) {
     r.network = &*file_model;
   }
   r.threads = o.threads.value_or(1);
-  if (o.engine != kDefaultEngine) r.engine = o.engine;  // the recorder's own default: oneDNN
+  if (!o.engine.empty()) r.engine = o.engine;  // the recorder's own default: oneDNN
   std::vector<std::string> skipped;
   const Trace trace = record_host_trace(r, &skipped);
   for (const auto& s : skipped) err << "note: not recorded: " << s << "\n";
@@ -401,8 +410,8 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
       calibrate_networks(network_rows, command, names, o, notes, out);
     } else {
       const std::string engine =
-          o.engine == kDefaultEngine && !traces.front().engine.empty() ? traces.front().engine : o.engine;
-      const LayerRuns runs = layer_runs(traces, o.soc == kDefaultSoc ? "" : o.soc, notes);
+          o.engine.empty() && !traces.front().engine.empty() ? traces.front().engine : o.engine;
+      const LayerRuns runs = layer_runs(traces, o.soc, notes);
       if (runs.runs.empty()) throw ConfigError("calibrate: no layer row of these traces can be simulated alone");
       calibrate_layers(runs, engine, command, names, o, notes, out);
     }
@@ -445,7 +454,7 @@ std::optional<MeasuredPair> measured_pair(const Options& o, const RunResult& a, 
 
 int cmd_compare(const Options& o, std::ostream& out, std::ostream& err) {
   if (o.compare_models.size() != 2) throw ConfigError("compare: give --model twice: --model A --model B");
-  const SocSpec soc = load_soc(o.soc, o.sets);
+  const SocSpec soc = load_soc(soc_or_default(o), o.sets);
   const EngineProfile engine = engine_of(o);
   const RunRequest run = run_request_of(o);
   RunResult runs[2];
@@ -553,13 +562,13 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   auto* format_ref = soc->add_subcommand("format", "print the description format reference (docs/soc-format.md)");
 
   auto* probe = app.add_subcommand("probe-host", "measure this machine and write configs/socs/host.yaml");
-  probe->add_option("--out", o.out_file, "write the description here instead");
+  probe->add_option("--out", o.out_file, "write the description here instead")->check(kOutputFile);
 
   auto* info = app.add_subcommand("info", "per-layer shapes, MACs and parameters of a model");
   add_model_options(info, o, true);
   info->add_flag("--kernels", o.kernels, "lower each layer and show algorithm, layout, tiles");
-  info->add_option("--engine", o.engine, "engine profile");
-  info->add_option("--soc", o.soc, "SoC the kernels are planned for");
+  info->add_option("--engine", o.engine, "engine profile")->check(kName);
+  info->add_option("--soc", o.soc, "SoC the kernels are planned for")->check(kName);
   info->add_option("--threads", o.threads, "threads the kernels are planned for")->check(CLI::Range(1, 1024));
   info->add_option("--device", o.device, "cpu or gpu")->check(CLI::IsMember({"cpu", "gpu"}));
   info->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
@@ -567,7 +576,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
 
   auto* record = app.add_subcommand("record", "time every conv, fully-connected and pooling layer on this machine (oneDNN or XNNPACK)");
   add_model_options(record, o, true);
-  record->add_option("--out", o.out_file, "trace file to write (HDF5)")->required();
+  record->add_option("--out", o.out_file, "trace file to write (HDF5)")->check(kOutputFile)->required();
   record->add_option("--engine", o.engine, "onednn (default) or xnnpack")->check(CLI::IsMember({"onednn", "xnnpack"}));
   record->add_option("--threads", o.threads, "threads the engine runs with (default 1)")->check(CLI::Range(1, 1024));
 
@@ -582,15 +591,15 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   calibrate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
   calibrate->add_option("--fits", o.fits, "--dataset: fits, each after simulating the rows at the last (default 1)")
       ->check(CLI::Range(1, 10));
-  calibrate->add_option("--out", o.out_file, "--dataset: the calibration file to write (default: print it)");
-  calibrate->add_option("--soc", o.soc, "SoC (default: the traces')");
-  calibrate->add_option("--engine", o.engine, "engine profile (default: the traces')");
+  calibrate->add_option("--out", o.out_file, "--dataset: the calibration file to write (default: print it)")->check(kOutputFile);
+  calibrate->add_option("--soc", o.soc, "SoC (default: the traces')")->check(kName);
+  calibrate->add_option("--engine", o.engine, "engine profile (default: the traces')")->check(kName);
 
   auto* trace_cmd = app.add_subcommand("trace", "measured traces (docs/trace-format.md)");
   trace_cmd->require_subcommand(1);
   auto* convert = trace_cmd->add_subcommand("convert", "check a CSV trace and write its HDF5 form");
   convert->add_option("in", o.trace_in, "trace to read (.csv, or HDF5)")->required();
-  convert->add_option("out", o.trace_out, "HDF5 file to write")->required();
+  convert->add_option("out", o.trace_out, "HDF5 file to write")->check(kOutputFile)->required();
 
   auto* validate = app.add_subcommand("validate", "compare simulated with measured latency, beside the baselines");
   validate->add_option("--jobs", o.jobs, "threads tilesim simulates rows on (default: every core); the result is the same")
@@ -599,9 +608,9 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   auto* dataset_opt = validate->add_option("--dataset", o.dataset, "a public dataset")
                           ->check(CLI::IsMember({"ncnn", "tophub", "tflite-profile"}));
   validate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
-  validate->add_option("--soc", o.soc, "SoC to simulate (default: the trace's)");
-  validate->add_option("--engine", o.engine, "engine profile (default: the trace's)");
-  validate->add_option("--model", o.model, "model (built-in, .onnx or .param) whose layers rows without shapes are matched to");
+  validate->add_option("--soc", o.soc, "SoC to simulate (default: the trace's)")->check(kName);
+  validate->add_option("--engine", o.engine, "engine profile (default: the trace's)")->check(kName);
+  validate->add_option("--model", o.model, "model (built-in, .onnx or .param) whose layers rows without shapes are matched to")->check(kName);
   validate->add_flag("--allow-unknown", o.allow_unknown, "--model: its unmodelled operators as stand-ins");
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
@@ -614,7 +623,7 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
 
   auto* sweep = app.add_subcommand("sweep", "simulate every point of a design-space sweep (docs/sweep-format.md)");
   sweep->add_option("--config", o.sweep_config, "sweep description (YAML; examples in configs/sweeps/)")->required();
-  sweep->add_option("--out", o.out_file, "results file (HDF5), rewritten after each batch")->required();
+  sweep->add_option("--out", o.out_file, "results file (HDF5), rewritten after each batch")->check(kOutputFile)->required();
   sweep->add_flag("--resume", o.resume, "continue the results file: only points not yet in it are simulated");
   sweep->add_option("--batch", o.batch, "points between two writes of the results (default 256)")->check(CLI::Range(1, 1000000));
   sweep->add_option("--jobs", o.jobs, "threads tilesim simulates points on (default: every core); the result is the same")
@@ -636,15 +645,15 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   report->add_option("--validation", o.report_validation, "`tilesim validate --format json` output");
   report->add_option("--sweep", o.report_sweep, "a sweep's results (its --out)");
   report->add_option("--compare", o.report_compare, "`tilesim compare --format json` output");
-  report->add_option("--out", o.out_file, "the HTML file to write")->required();
+  report->add_option("--out", o.out_file, "the HTML file to write")->check(kOutputFile)->required();
 
   auto* run = app.add_subcommand("run", "simulate one inference");
   add_model_options(run, o, false);
   add_run_options(run, o);
   run->add_option("--warmup", o.warmup, "unreported inferences first, to warm the caches as benchmarks do")
       ->check(CLI::Range(0, 100));
-  run->add_option("--out", o.out_file, "write results to an HDF5 file");
-  run->add_option("--trace", o.trace_file, "write a Perfetto/Chrome trace");
+  run->add_option("--out", o.out_file, "write results to an HDF5 file")->check(kOutputFile);
+  run->add_option("--trace", o.trace_file, "write a Perfetto/Chrome trace")->check(kOutputFile);
   add_format(run, o, {"table", "json", "csv"});
   auto* run_format = run->add_subcommand("format", "print the output format reference (docs/output-format.md)");
 
