@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -57,7 +58,12 @@ void write_all(int fd, const std::string& bytes) {
   ::_exit(0);  // no atexit handlers, no static destructors: the parent owns those
 }
 
+std::atomic<int> child_seconds{20};
+
 }  // namespace
+
+int default_child_seconds() { return child_seconds.load(); }
+void set_default_child_seconds(int seconds) { child_seconds.store(seconds); }
 
 std::string run_in_child(const std::string& path, const std::string& library, const std::function<std::string()>& work,
                          const ChildLimits& limits) {

@@ -9,8 +9,13 @@
 
 namespace tilesim {
 
+// The wall-clock limit a child gets unless its caller says otherwise: 20 s, where a real file reads
+// in well under 1 s. A fuzzer lowers it, since every hang the child contains costs the whole limit.
+int default_child_seconds();
+void set_default_child_seconds(int seconds);
+
 struct ChildLimits {
-  int seconds = 20;  // wall clock before the child is killed (a real file reads in well under 1 s)
+  int seconds = default_child_seconds();  // wall clock before the child is killed
   long long address_space_bytes = 8LL << 30;
 };
 
