@@ -14,7 +14,11 @@ Flow& Flow::through(int limit) {
 
 void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits) {
   constexpr double kNone = std::numeric_limits<double>::infinity();
-  std::vector<bool> frozen(flows.size(), false);
+  // Scratch reused across calls (this runs on every DRAM transfer's start and end), per thread.
+  thread_local std::vector<char> frozen;
+  thread_local std::vector<double> left;
+  thread_local std::vector<int> crossing;
+  frozen.assign(flows.size(), 0);
   for (Flow* f : flows) {
     // A limit index past the list is a caller's bug, not a user's input.
     for (int k = 0; k < f->limit_count; ++k)
@@ -22,10 +26,10 @@ void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits)
         throw std::logic_error("solve_max_min: a flow passes through a limit that is not in the list");
     f->rate = 0;
   }
-  std::vector<double> left(limits.size());
+  left.resize(limits.size());
   for (size_t l = 0; l < limits.size(); ++l) left[l] = limits[l] > 0 ? limits[l] : kNone;
   size_t unfrozen = flows.size();
-  std::vector<int> crossing(limits.size());
+  crossing.resize(limits.size());
   while (unfrozen > 0) {
     // The smallest equal increment any limit allows.
     std::fill(crossing.begin(), crossing.end(), 0);
@@ -85,13 +89,14 @@ bool TransferSet::complete(int owner, uint64_t version, double now) {
   return true;
 }
 
-std::vector<TransferSet::Completion> TransferSet::next_completions(double now, double* in_use) {
+const std::vector<TransferSet::Completion>& TransferSet::next_completions(double now, double* in_use) {
   advance(now);
-  std::vector<Flow*> flows;
+  active_.clear();
   for (Transfer& t : transfers_)
-    if (t.active) flows.push_back(&t.flow);
-  solve_max_min(flows, limits_);
-  std::vector<Completion> out;
+    if (t.active) active_.push_back(&t.flow);
+  solve_max_min(active_, limits_);
+  std::vector<Completion>& out = completions_;
+  out.clear();
   double total = 0;
   for (size_t i = 0; i < transfers_.size(); ++i) {
     Transfer& t = transfers_[i];

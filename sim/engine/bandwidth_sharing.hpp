@@ -41,8 +41,9 @@ class TransferSet {
   void start(int owner, double bytes, Flow flow, double now);
   // True when this completion is still current (no re-division moved it); the transfer then ends.
   bool complete(int owner, uint64_t version, double now);
-  // Re-divides bandwidth among active transfers; their new completion times, and the total rate.
-  std::vector<Completion> next_completions(double now, double* in_use = nullptr);
+  // Re-divides bandwidth among active transfers; their new completion times (valid until the next
+  // call: the list is reused, as this runs on every transfer's start and end), and the total rate.
+  const std::vector<Completion>& next_completions(double now, double* in_use = nullptr);
 
  private:
   struct Transfer {
@@ -56,6 +57,8 @@ class TransferSet {
   std::vector<Transfer> transfers_;
   std::vector<double> limits_;
   double last_ = 0;
+  std::vector<Flow*> active_;           // reused by next_completions
+  std::vector<Completion> completions_;
 };
 
 }  // namespace tilesim
