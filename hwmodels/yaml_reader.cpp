@@ -221,6 +221,48 @@ YamlArena::~YamlArena() {
   if (outermost_) arena_memory.reset();  // the trees made in it keep the store alive
 }
 
+namespace {
+
+YAML::detail::node& copy_node(const YAML::Node& src, const YAML::detail::shared_memory_holder& memory) {
+  YAML::detail::node& dst = memory->create_node();
+  dst.set_mark(src.Mark());
+  switch (src.Type()) {
+    case YAML::NodeType::Null:
+      dst.set_null();
+      break;
+    case YAML::NodeType::Scalar:
+      dst.set_scalar(src.Scalar());
+      dst.set_tag(src.Tag());
+      break;
+    case YAML::NodeType::Sequence:
+      dst.set_type(YAML::NodeType::Sequence);
+      for (const YAML::Node& item : src) dst.push_back(copy_node(item, memory), memory);
+      break;
+    case YAML::NodeType::Map:
+      dst.set_type(YAML::NodeType::Map);
+      for (const auto& kv : src) {
+        YAML::detail::node& key = copy_node(kv.first, memory);
+        dst.insert(key, copy_node(kv.second, memory), memory);
+      }
+      break;
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  if (src.IsSequence() || src.IsMap()) {
+    dst.set_tag(src.Tag());
+    dst.set_style(src.Style());
+  }
+  return dst;
+}
+
+}  // namespace
+
+YAML::Node copy_tree(const YAML::Node& tree) {
+  if (!tree.IsDefined()) return YAML::Node();
+  const YAML::detail::shared_memory_holder memory = node_store();
+  return Access::wrap(copy_node(tree, memory), memory);
+}
+
 YAML::Node yaml_map() {
   const YAML::detail::shared_memory_holder memory = node_store();
   YAML::detail::node& n = memory->create_node();

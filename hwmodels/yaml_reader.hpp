@@ -36,4 +36,8 @@ class YamlArena {
 // An empty map, in the thread's arena when there is one.
 YAML::Node yaml_map();
 
+// A deep copy that keeps every node's line and column (YAML::Clone drops them, and with them the
+// place an error message cites); aliases become copies.
+YAML::Node copy_tree(const YAML::Node& tree);
+
 }  // namespace tilesim

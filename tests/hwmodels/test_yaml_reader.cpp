@@ -132,3 +132,12 @@ TEST_CASE("aliases_that_expand_past_a_million_values_are_refused") {
   fs::remove(file);
   CHECK(error.find("more than 1000000 values once aliases are expanded") != std::string::npos);
 }
+
+TEST_CASE("a_copied_tree_keeps_every_value_tag_and_mark") {
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(TILESIM_SOURCE_DIR) / "configs")) {
+    if (e.path().extension() != ".yaml") continue;
+    INFO("file: " << e.path().string());
+    const YAML::Node tree = parse_yaml(read(e.path()), e.path().string());
+    CHECK(difference(copy_tree(tree), tree, "") == "");
+  }
+}
