@@ -18,6 +18,9 @@ struct GpuSpec {
   std::string name;
   std::string family;                   // the root preset of its base chain, else its name (configs/area.yaml)
   GpuArchitecture architecture = GpuArchitecture::adreno;  // required: every description states it
+  // What calibration keys a GPU's fitted values by: its architecture (adreno, mali-bifrost, ...),
+  // so a new GPU of a known architecture inherits them.
+  std::string calibration_family() const { return choice_name(gpu_architecture_names(), architecture); }
   int64_t shader_cores = 0;             // Adreno SPs, Mali cores, NVIDIA SMs, VideoCore QPUs
   double fp32_flops_per_clock = 0;      // per shader core (2 per FMA lane)
   double fp16_flops_per_clock = 0;      // per shader core

@@ -13,15 +13,9 @@ namespace tilesim {
 
 CrossValidation cross_validate_networks(const std::vector<NetworkMeasurement>& rows, CvSplit split, int outer,
                                         std::vector<std::string>& notes) {
+  // Each engine runs on one device (ncnn on CPUs, ncnn-vulkan on GPUs): its rows are one fit's.
   std::map<std::string, std::vector<const NetworkMeasurement*>> by_engine;
-  int gpu = 0;
-  for (const auto& r : rows) {
-    if (r.device == "cpu")
-      by_engine[r.engine].push_back(&r);
-    else
-      ++gpu;
-  }
-  if (gpu > 0) notes.push_back(fmt::format("{} GPU rows left out: --cv calibrates CPU engines", gpu));
+  for (const auto& r : rows) by_engine[r.engine].push_back(&r);
   auto fold_of = [split](const NetworkMeasurement& m) { return split == CvSplit::device ? m.soc : m.model; };
   CrossValidation cv;
   for (const auto& [engine_name, engine_rows] : by_engine) {

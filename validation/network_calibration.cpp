@@ -14,6 +14,7 @@
 #include "hwmodels/config_error.hpp"
 #include "hwmodels/soc_loader.hpp"
 #include "sim/engine/cpu_simulator.hpp"
+#include "sim/engine/gpu_simulator.hpp"
 #include "sim/workload/fusion.hpp"
 #include "validation/layer_network.hpp"
 #include "validation/progress.hpp"
@@ -331,12 +332,17 @@ EngineCalibration to_calibration(const Model& model, const Eigen::VectorXd& x) {
   auto efficiency = [](double log_e) { return std::clamp(std::exp(log_e), kMinEfficiency, 1.0); };
   // Rows of one family are no pool: other families keep the profile's assumptions.
   const bool pool = model.layout().families > 1;
+  // Wake-up and barrier cost nothing at one thread (and a GPU run has one submitting thread): rows
+  // that all ran on one say nothing of them, and nothing is written.
+  const bool threaded = std::any_of(model.rows().begin(), model.rows().end(), [](const RowModel& m) { return m.threads > 1; });
   if (pool) {
     for (const auto& [name, k] : kernel_class_names())
       for (DataType t : kAllPrecisions)
         if (pooled[static_cast<size_t>(cell(k, t))]) c.pooled.at(k, t) = efficiency(x[cell(k, t)]);
-    c.pooled.barrier_overhead = std::exp(x[Layout::barrier(0)]);
-    c.pooled.wakeup_overhead = std::exp(x[Layout::wakeup(0)]);
+    if (threaded) {
+      c.pooled.barrier_overhead = std::exp(x[Layout::barrier(0)]);
+      c.pooled.wakeup_overhead = std::exp(x[Layout::wakeup(0)]);
+    }
     c.pooled.layer_overhead = std::exp(x[Layout::layer(0)]);
   }
   // A family's value within 1 % of the pooled one is left to it (a family without a value takes
@@ -351,7 +357,7 @@ EngineCalibration to_calibration(const Model& model, const Eigen::VectorXd& x) {
     for (auto [index, member] : {std::pair{&Layout::barrier, &CalibratedValues::barrier_overhead},
                                  std::pair{&Layout::wakeup, &CalibratedValues::wakeup_overhead},
                                  std::pair{&Layout::layer, &CalibratedValues::layer_overhead}})
-      if (own(x[index(1 + f)])) v.*member = std::exp(x[index(0)] + x[index(1 + f)]);
+      if (own(x[index(1 + f)]) && (threaded || index == &Layout::layer)) v.*member = std::exp(x[index(0)] + x[index(1 + f)]);
     c.cores[model.families()[static_cast<size_t>(f)]] = v;
   }
   return c;
@@ -370,10 +376,15 @@ std::vector<CalibrationRow> probe_runs(const std::vector<MeasuredRun>& runs, con
     const MeasuredRun& run = runs[i];
     try {
       CalibrationRow& row = out[i];
-      CpuRunOptions o{run.threads, run.cores, run.precision};
-      o.warmup_runs = 1;
-      o.probe = &row.probe;
-      const RunResult r = simulate_cpu(*run.network, *run.soc, engine, o);
+      RunResult r;
+      if (run.device == "gpu") {
+        r = simulate_gpu(*run.network, *run.soc, engine, GpuRunOptions{run.precision, false, 1, &row.probe});
+      } else {
+        CpuRunOptions o{run.threads, run.cores, run.precision};
+        o.warmup_runs = 1;
+        o.probe = &row.probe;
+        r = simulate_cpu(*run.network, *run.soc, engine, o);
+      }
       if (run.measurement) check_plausible(*run.measurement, fuse(*run.network, engine.fusion()), *run.soc, r);
       row.measurement = run.measurement;
       row.group = run.group;
@@ -393,19 +404,20 @@ std::vector<CalibrationRow> probe_runs(const std::vector<MeasuredRun>& runs, con
 
 std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
                                        std::vector<std::string>& notes, const std::string& progress_label) {
-  std::vector<const NetworkMeasurement*> cpu;
+  const std::string device = engine.target == EngineTarget::gpu ? "gpu" : "cpu";
+  std::vector<const NetworkMeasurement*> on_device;
   for (const auto* r : rows)
-    if (r->device == "cpu" && r->engine == engine.name && compared_time_ms(r->time) > 0) cpu.push_back(r);
-  const MeasuredSocs socs(cpu);
-  const MeasuredNetworks networks(cpu);
+    if (r->device == device && r->engine == engine.name && compared_time_ms(r->time) > 0) on_device.push_back(r);
+  const MeasuredSocs socs(on_device);
+  const MeasuredNetworks networks(on_device);
   for (const auto& f : networks.failures()) notes.push_back(f + "; its rows left out");
   std::vector<MeasuredRun> runs;
-  for (const auto* m : cpu) {
+  for (const auto* m : on_device) {
     const Network* net = networks.of(*m);
     if (!net) continue;
     runs.push_back(MeasuredRun{net, &socs.of(*m), static_cast<int>(std::max<int64_t>(1, m->threads)), m->cores,
-                               m->precision.empty() ? "auto" : m->precision, compared_time_ms(m->time) / 1e3, m->soc,
-                               m->source, m});
+                               m->precision.empty() ? "auto" : m->precision, device, compared_time_ms(m->time) / 1e3,
+                               device == "gpu" ? m->soc + " gpu" : m->soc, m->source, m});
   }
   return probe_runs(runs, engine, notes, progress_label);
 }
@@ -425,7 +437,7 @@ LayerRuns layer_runs(const std::vector<Trace>& traces, const std::string& soc, s
       }
       out.networks.push_back(std::move(*net));
       out.runs.push_back(MeasuredRun{&out.networks.back(), &out.socs.at(soc_name),
-                                     static_cast<int>(std::max<int64_t>(1, t.threads)), t.cores, t.precision,
+                                     static_cast<int>(std::max<int64_t>(1, t.threads)), t.cores, t.precision, "cpu",
                                      measured_ms / 1e3, out.socs.at(soc_name).name, t.source + ": " + l.name, nullptr});
     }
     if (skipped > 0) notes.push_back(fmt::format("{}: {} rows not simulated alone left out", t.source, skipped));

@@ -1,8 +1,10 @@
 #pragma once
-// Fitting an engine's calibration (kernels/engine_calibration.hpp) to measured whole networks on
-// CPUs: per core family and kernel class and precision, the fraction of peak; per core family,
-// the barrier and wake-up at two threads and a cost per layer; each pooled over all families as
-// well (where the rows ran on more than one), for the core types the rows never ran on.
+// Fitting an engine's calibration (kernels/engine_calibration.hpp) to measured whole networks: on
+// CPUs, per core family and kernel class and precision, the fraction of peak; per core family,
+// the barrier and wake-up at two threads and a cost per layer; on GPUs, per architecture (the
+// family a GPU's values are keyed by) the fraction of peak per kernel class and precision and a
+// cost per dispatch; each pooled over all families as well (where the rows ran on more than one),
+// for the core types (or GPUs) the rows never ran on.
 //
 // Each row is simulated once with a RunProbe at a linearisation point. The probe predicts the row
 // at other values without simulating it again: each slot's arithmetic scales with the efficiency,
@@ -32,6 +34,7 @@ struct MeasuredRun {
   const SocSpec* soc = nullptr;
   int threads = 1;
   std::string cores = "big", precision = "auto";
+  std::string device = "cpu";  // cpu | gpu (the engine's target)
   double measured_s = 0;
   std::string group;   // the device
   std::string source;  // where the row came from, for notes
@@ -59,7 +62,7 @@ struct CalibrationRow {
 // time is implausible (check_plausible), are left out with a note.
 std::vector<CalibrationRow> probe_runs(const std::vector<MeasuredRun>& runs, const EngineProfile& engine,
                                        std::vector<std::string>& notes, const std::string& progress_label);
-// The same for the CPU rows of `rows` run with `engine`.
+// The same for the rows of `rows` run with `engine`, on the device it targets.
 std::vector<CalibrationRow> probe_rows(const std::vector<const NetworkMeasurement*>& rows, const EngineProfile& engine,
                                        std::vector<std::string>& notes, const std::string& progress_label);
 

@@ -331,9 +331,10 @@ void emit_calibration(CalibrationResult fit, const std::string& engine, const st
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
   fit.calibration.fitted_on.assign(devices.begin(), devices.end());
   fit.calibration.source = fmt::format(
-      "{} on {} ({} fit{}): {} CPU rows of {} on {} devices (fitted_on); log-RMSE of simulated/measured over those "
+      "{} on {} ({} fit{}): {} {} rows of {} on {} devices (fitted_on); log-RMSE of simulated/measured over those "
       "rows {:.3f} at the fit (in-sample)",
-      command, date, o.fits, o.fits > 1 ? "s" : "", fit.rows, data, devices.size(), fit.log_rmse);
+      command, date, o.fits, o.fits > 1 ? "s" : "", fit.rows,
+      load_engine(engine).target == EngineTarget::gpu ? "GPU" : "CPU", data, devices.size(), fit.log_rmse);
   YAML::Emitter yaml;
   fit.calibration.write(yaml);
   const std::string text = fmt::format("# {} calibration written by `{}`.\n{}\n", engine, command, yaml.c_str());
@@ -346,13 +347,14 @@ void emit_calibration(CalibrationResult fit, const std::string& engine, const st
                      engine, fit.rows, devices.size(), fit.calibration.cores.size(), fit.log_rmse);
 }
 
-// Calibrates each CPU engine of whole-network `rows` (network_calibration.hpp).
+// Calibrates each engine of the whole-network `rows` measured on --device (the CPU unless it says the GPU).
 void calibrate_networks(const std::vector<NetworkMeasurement>& measured, const std::string& command,
                         const std::string& data, const Options& o, std::vector<std::string>& notes, std::ostream& out) {
+  const std::string device = o.devices.device.empty() ? "cpu" : o.devices.device;  // --device
   std::map<std::string, std::vector<const NetworkMeasurement*>> by_engine;
   for (const auto& r : measured)
-    if (r.device == "cpu") by_engine[r.engine].push_back(&r);
-  if (by_engine.empty()) throw ConfigError("calibrate: no CPU whole-network row to fit on");
+    if (r.device == device) by_engine[r.engine].push_back(&r);
+  if (by_engine.empty()) throw ConfigError(fmt::format("calibrate: no whole-network {} row to fit on", device));
   if (by_engine.size() > 1 && !o.out_file.empty())
     throw ConfigError("calibrate --out: these rows ran with more than one engine; calibrate one at a time");
   for (const auto& [engine_name, rows] : by_engine) {
@@ -384,10 +386,12 @@ int cmd_calibrate(const Options& o, std::ostream& out) {
       if (runs.runs.empty()) throw ConfigError("calibrate --dataset tophub: no layer row of these devices");
       calibrate_layers(runs, "tvm-arm", command, "AutoTVM tophub (../shared/validation-data/tvm_tophub)", o, notes, out);
     } else {  // whole-network rows
-      std::vector<NetworkMeasurement> rows;
-      for (auto& r : ncnn_rows(o.data_dir, o.devices, notes))
-        if (r.engine == "ncnn") rows.push_back(std::move(r));
-      calibrate_networks(rows, command, "the ncnn benchmark (../shared/validation-data/ncnn)", o, notes, out);
+      // The CPU rows calibrate ncnn, the GPU rows (--device gpu) its Vulkan backend.
+      SocFilter filter = o.devices;
+      if (filter.device.empty()) filter.device = "cpu";
+      if (filter.device == "gpu") command += " --device gpu";
+      calibrate_networks(ncnn_rows(o.data_dir, filter, notes), command, "the ncnn benchmark (../shared/validation-data/ncnn)",
+                         o, notes, out);
     }
   } else {
     if (o.traces_in.empty()) throw ConfigError("calibrate: give --trace F.h5 ... or --dataset ncnn --data DIR --devices ...");
@@ -589,6 +593,8 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   calibrate->add_option("--data", o.data_dir, "root of a tree laid out as ../shared/validation-data");
   calibrate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (default: all)")->delimiter(',');
   calibrate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
+  calibrate->add_option("--device", o.devices.device, "whole-network rows measured on the cpu (default) or the gpu (ncnn: its Vulkan backend)")
+      ->check(CLI::IsMember({"cpu", "gpu"}));
   calibrate->add_option("--fits", o.fits, "--dataset: fits, each after simulating the rows at the last (default 1)")
       ->check(CLI::Range(1, 10));
   calibrate->add_option("--out", o.out_file, "--dataset: the calibration file to write (default: print it)")->check(kOutputFile);
@@ -615,6 +621,8 @@ int run_commands(int argc, const char* const* argv, std::ostream& out, std::ostr
   validate->add_option("--set", o.sets, "override one SoC value: dotted.key=VALUE");
   validate->add_option("--devices", o.devices.only, "--dataset: only rows of these SoCs (comma-separated)")->delimiter(',');
   validate->add_option("--exclude-devices", o.devices.except, "--dataset: not rows of these SoCs")->delimiter(',');
+  validate->add_option("--device", o.devices.device, "--dataset ncnn: only the rows measured on the cpu or the gpu")
+      ->check(CLI::IsMember({"cpu", "gpu"}));
   validate->add_option("--cv", o.cv, "--dataset ncnn (device or network) or tophub (device): leave one out, calibrating on the rest")
       ->check(CLI::IsMember({"device", "network"}));
   validate->add_option("--fits", o.fits, "--cv: calibration fits per fold (default 1)")->check(CLI::Range(1, 10));

@@ -56,10 +56,14 @@ std::vector<NetworkMeasurement> ncnn_rows(const std::string& root, const SocFilt
   for (const auto& r : all) socs.push_back(r.soc);
   filter.check_names(socs, "ncnn");
   std::vector<NetworkMeasurement> kept;
-  for (const auto& r : all)
-    if (filter.keeps(r.soc)) kept.push_back(r);
-  if (kept.size() < all.size())
-    notes.push_back(fmt::format("{} rows of SoCs the device filter excludes left out", all.size() - kept.size()));
+  size_t other_device = 0;
+  for (const auto& r : all) {
+    if (!filter.device.empty() && r.device != filter.device) ++other_device;
+    else if (filter.keeps(r.soc)) kept.push_back(r);
+  }
+  if (other_device > 0) notes.push_back(fmt::format("{} rows not measured on the {} left out (--device)", other_device, filter.device));
+  if (kept.size() + other_device < all.size())
+    notes.push_back(fmt::format("{} rows of SoCs the device filter excludes left out", all.size() - kept.size() - other_device));
   return kept;
 }
 

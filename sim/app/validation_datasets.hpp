@@ -12,6 +12,7 @@ namespace tilesim {
 // Which SoCs a command takes rows of: only `only` when it is not empty, never those in `except`.
 struct SocFilter {
   std::vector<std::string> only, except;
+  std::string device;  // the ncnn rows: only those measured on this device (cpu | gpu), or "" for all
   bool keeps(const std::string& soc) const;
   // ConfigError naming the flag when a name it lists is none of `present` (the dataset's SoCs).
   void check_names(const std::vector<std::string>& present, const std::string& dataset) const;

@@ -45,7 +45,8 @@ constexpr double kBytesPerInvocationInFlight = 4;
 // and its bandwidth to the caches.
 class ShaderSlots final : public Executor {
  public:
-  ShaderSlots(const SocSpec& soc, MemoryPath path) : soc_(soc), gpu_(*soc.gpu), path_(std::move(path)) {}
+  ShaderSlots(const SocSpec& soc, const EngineProfile::OnCore& on, MemoryPath path)
+      : soc_(soc), gpu_(*soc.gpu), on_(on), path_(std::move(path)) {}
 
   // Slots for a dispatch whose workgroups of `local_size` invocations a core holds `resident` at a time.
   int occupy(int64_t resident, int64_t local_size) {
@@ -62,7 +63,8 @@ class ShaderSlots final : public Executor {
     const double per_clock = plan.precision == DataType::fp16 ? gpu_.fp16_flops_per_clock : gpu_.fp32_flops_per_clock;
     const double per_flop = plan.precision == DataType::fp16 ? gpu_.energy_per_fp16_flop : gpu_.energy_per_fp32_flop;
     ItemCost c;
-    c.compute = work.flops / (per_clock * f * phase.efficiency * share);
+    c.compute = work.flops / (per_clock * f * on_.efficiency(phase.kernel_class, plan.precision) * share);
+    c.arithmetic = c.compute;
     c.on_chip = level_seconds(static_cast<double>(t.l1), gpu_.l1, f, share, bytes_in_flight_);
     for (size_t i = 0; i < path_.levels.size(); ++i) {
       const CacheLevel& level = *path_.levels[i];
@@ -90,6 +92,7 @@ class ShaderSlots final : public Executor {
  private:
   const SocSpec& soc_;
   const GpuSpec& gpu_;
+  const EngineProfile::OnCore& on_;  // the engine's efficiencies on this GPU's architecture
   MemoryPath path_;
   int64_t resident_ = 1;
   double bytes_in_flight_ = 0;  // one workgroup's: each of its invocations waits on one load
@@ -97,28 +100,61 @@ class ShaderSlots final : public Executor {
 
 class GpuSimulation {
  public:
-  GpuSimulation(const SocSpec& soc, bool record)
-      : gpu_(*soc.gpu), memory_(soc), pool_(record), slots_(soc, memory_.add_gpu(gpu_)),
-        limits_{soc.memory.achievable_bandwidth(), soc.gpu->max_dram_bandwidth} {
+  GpuSimulation(const SocSpec& soc, const EngineProfile& engine, bool record)
+      : gpu_(*soc.gpu), on_(engine.on_core(gpu_.calibration_family())), memory_(soc), pool_(record),
+        slots_(soc, on_, memory_.add_gpu(gpu_)), limits_{soc.memory.achievable_bandwidth(), soc.gpu->max_dram_bandwidth} {
     if (auto t = pool_.timeline())
       for (int c = 0; c < static_cast<int>(gpu_.shader_cores); ++c)
         t->tracks.push_back(fmt::format("gpu core {} ({})", c, gpu_.name));
   }
 
   WorkPool& pool() { return pool_; }
+  // Each dispatch's fixed cost: the GPU's launch and the engine's own (recording, the barrier
+  // before the next dispatch), which calibration fits.
+  double dispatch_overhead() const { return gpu_.launch_overhead + on_.values.layer_overhead; }
 
-  // A dispatch: launch overhead, then workgroups over the slots, waves as slots free up. Returns
-  // its end, from `origin`, and adds what its slots did to the layer's `tally`.
-  double run_dispatch(const KernelPlan& plan, const Phase& phase, double origin, int layer, SlotTally& tally) {
+  // A dispatch: its fixed cost, then workgroups over the slots, waves as slots free up. Returns
+  // its end, from `origin`, and adds what its slots did to the layer's `tally`; a probe gets the
+  // dispatch's busiest slot (the slots are alike: the one the last wave waits for decides).
+  double run_dispatch(const KernelPlan& plan, const Phase& phase, double origin, int layer, SlotTally& tally,
+                      RunProbe* probe = nullptr) {
     const int slots = slots_.occupy(
         resident_workgroups(gpu_, phase.local_size, phase.registers_per_invocation, phase.local_memory_bytes),
         phase.local_size);
     ItemSource waves = ItemSource::shared_queue(static_cast<int64_t>(phase.items.size()));
-    return pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, gpu_.launch_overhead, tally);
+    if (!probe) return pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, dispatch_overhead(), tally);
+    SlotTally own;
+    own.split = true;
+    const double end = pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, dispatch_overhead(), own);
+    PhaseSample p{phase.kernel_class, plan.precision, end - dispatch_overhead(), {}};
+    size_t busiest = 0;
+    for (size_t s = 0; s < own.busy.size(); ++s)
+      if (own.busy[s] > own.busy[busiest]) busiest = s;
+    if (!own.busy.empty()) p.slots.push_back({own.arithmetic[busiest], own.memory_bound[busiest], own.busy[busiest]});
+    if (probe->slot_family.empty()) probe->slot_family.push_back(gpu_.calibration_family());
+    probe->phases.push_back(std::move(p));
+    ++probe->layers;  // the fit's per-layer cost is a GPU's per-dispatch cost
+    add_tally(tally, own);
+    return end;
   }
 
  private:
+  // What a probed dispatch's own tally adds to its layer's.
+  static void add_tally(SlotTally& into, const SlotTally& from) {
+    into.busy.resize(std::max(into.busy.size(), from.busy.size()), 0.0);
+    into.compute.resize(into.busy.size(), 0.0);
+    for (size_t s = 0; s < from.busy.size(); ++s) {
+      into.busy[s] += from.busy[s];
+      into.compute[s] += from.compute[s];
+    }
+    into.mean_busy += from.mean_busy;
+    into.mean_compute += from.mean_compute;
+    into.energy += from.energy;
+    into.dram += from.dram;
+  }
+
   const GpuSpec& gpu_;
+  EngineProfile::OnCore on_;
   MemoryHierarchy memory_;
   WorkPool pool_;
   ShaderSlots slots_;
@@ -155,7 +191,11 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
   if (precision == DataType::fp16 && gpu.fp16_flops_per_clock <= 0) precision = DataType::fp32;
 
   const Network net = fuse(unfused, engine.fusion());
-  GpuSimulation sim(soc, options.record_timeline);
+  GpuSimulation sim(soc, engine, options.record_timeline);
+  if (options.probe) {
+    *options.probe = RunProbe{};
+    options.probe->threads = 1;  // a single submitting thread: no wake-up, no barrier between threads
+  }
   RunResult result = run_identity(net, soc, engine, "gpu");
   result.threads = 1;
   result.cores = gpu.name;
@@ -195,9 +235,9 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
     double clock = 0;
     SlotTally tally;
     for (const Phase& phase : plan.phases)
-      clock = sim.run_dispatch(plan, phase, now + clock, static_cast<int>(result.layers.size()), tally) + clock;
+      clock = sim.run_dispatch(plan, phase, now + clock, static_cast<int>(result.layers.size()), tally, options.probe) + clock;
     l.latency_s = clock;
-    l.overhead_s = gpu.launch_overhead * static_cast<double>(plan.phases.size());
+    l.overhead_s = sim.dispatch_overhead() * static_cast<double>(plan.phases.size());
     l.compute_s = tally.mean_compute;
     l.memory_s = std::max(0.0, tally.mean_busy - tally.mean_compute);
     // Tail of the last wave: slots idle while the slowest workgroups finish.
@@ -209,6 +249,12 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
   }
   if (engine.gpu_host_copies)
     for (TensorId t : net.graph_outputs()) add(copy_layer("download", "Download", net.tensor(t).elements() * elem, soc));
+  if (options.probe) {  // what calibration does not scale: submission, copies, the GPU's own launches
+    double fixed = static_cast<double>(options.probe->layers) * gpu.launch_overhead;
+    for (const LayerResult& l : result.layers)
+      if (l.op == "Submit" || l.algorithm == "copy") fixed += l.latency_s;
+    options.probe->phases.push_back(PhaseSample{KernelClass::elementwise, precision, fixed, {}});
+  }
   close_run(result, net, order, elem, now, gpu.static_power, sim.pool());
   return result;
 }

@@ -7,6 +7,7 @@
 
 #include "hwmodels/soc.hpp"
 #include "kernels/engine_profile.hpp"
+#include "sim/engine/run_probe.hpp"
 #include "sim/engine/run_result.hpp"
 #include "sim/workload/network.hpp"
 
@@ -16,6 +17,7 @@ struct GpuRunOptions {
   std::string precision = "auto";  // auto | fp32 | fp16
   bool record_timeline = false;
   int warmup_runs = 0;  // inferences run first, unreported, to warm the caches (benchmarks do)
+  RunProbe* probe = nullptr;  // calibration: filled with the reported run's dispatches
 };
 
 // Workgroups one shader core holds at once for a dispatch of this shape.

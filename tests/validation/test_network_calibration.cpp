@@ -7,6 +7,7 @@
 #include "hwmodels/soc_loader.hpp"
 #include "kernels/engine_profile.hpp"
 #include "sim/engine/cpu_simulator.hpp"
+#include "sim/engine/gpu_simulator.hpp"
 #include "sim/workload/zoo/zoo.hpp"
 #include "validation/network_calibration.hpp"
 
@@ -139,4 +140,70 @@ TEST_CASE("a_core_built_on_a_preset_takes_the_calibration_of_its_root_family") {
   // A family calibration never saw takes the pooled value, else the profile's assumption.
   CHECK(e.on_core("cortex-x9").efficiency(KernelClass::gemm, DataType::fp16) == e.gemm_efficiency);
   CHECK(e.on_core("cortex-x9").values.barrier_overhead == 6e-6);
+}
+
+namespace {
+
+NetworkMeasurement gpu_row(const char* model, const char* soc) {
+  NetworkMeasurement m = row(model, soc, 1, "big");
+  m.device = "gpu";
+  m.engine = "ncnn-vulkan";
+  return m;
+}
+
+double simulate_gpu_ms(const NetworkMeasurement& m, const EngineProfile& e) {
+  const ModelEntry* entry = find_model(m.model);
+  return simulate_gpu(entry->build(entry->default_input), load_soc(m.soc), e, GpuRunOptions{"auto", false, 1}).latency_s * 1e3;
+}
+
+// Vulkan on Adreno at chosen fractions of peak, with a chosen cost per dispatch.
+EngineProfile gpu_truth() {
+  EngineProfile e = uncalibrated(load_engine("ncnn-vulkan"));
+  CalibratedValues adreno;
+  adreno.at(KernelClass::gemm, DataType::fp16) = 0.3;
+  adreno.at(KernelClass::winograd, DataType::fp16) = 0.25;
+  adreno.at(KernelClass::depthwise, DataType::fp16) = 0.15;
+  adreno.layer_overhead = 20e-6;
+  e.calibration.cores = {{"adreno", adreno}};
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("a_gpu_probe_predicts_the_run_it_recorded_exactly_and_another_calibration_within_a_few_percent") {
+  const EngineProfile at = uncalibrated(load_engine("ncnn-vulkan"));
+  std::vector<NetworkMeasurement> ms{gpu_row("mobilenet_v2", "snapdragon855"), gpu_row("resnet18", "snapdragon865")};
+  for (auto& m : ms) m.time = TimeStats{1e4, 0, 1e4, 1e4, 1};
+  std::vector<const NetworkMeasurement*> ptrs{&ms[0], &ms[1]};
+  std::vector<std::string> notes;
+  const auto probed = probe_rows(ptrs, at, notes, "");
+  REQUIRE(probed.size() == 2);
+  const EngineProfile other = gpu_truth();
+  for (const auto& r : probed) {
+    CAPTURE(r.measurement->model);
+    CHECK(predicted_seconds(r, at, at) == doctest::Approx(r.simulated_s).epsilon(1e-9));
+    CHECK(predicted_seconds(r, at, other) == doctest::Approx(simulate_gpu_ms(*r.measurement, other) / 1e3).epsilon(0.05));
+  }
+}
+
+TEST_CASE("gpu_calibration_recovers_an_architectures_efficiency_and_cost_per_dispatch") {
+  const EngineProfile measured_by = gpu_truth();
+  std::vector<NetworkMeasurement> ms;
+  for (const char* model : {"mobilenet", "resnet18", "squeezenet1_1", "mobilenet_v2", "googlenet", "shufflenet_v2_x1_0"})
+    for (const char* soc : {"snapdragon855", "snapdragon865", "snapdragon835"}) ms.push_back(gpu_row(model, soc));
+  std::vector<const NetworkMeasurement*> ptrs;
+  for (auto& m : ms) {
+    const double t = simulate_gpu_ms(m, measured_by);
+    m.time = TimeStats{t, 0, t, t, 1};
+    ptrs.push_back(&m);
+  }
+  std::vector<std::string> notes;
+  const CalibrationResult fit = calibrate_on_networks(ptrs, load_engine("ncnn-vulkan"), 2, notes);
+  CHECK(notes.empty());
+  CHECK(fit.log_rmse < 0.03);
+  REQUIRE(fit.calibration.cores.count("adreno") == 1);
+  const CalibratedValues adreno =
+      with_calibration(uncalibrated(load_engine("ncnn-vulkan")), fit.calibration).on_core("adreno").values;
+  CHECK(adreno.at(KernelClass::gemm, DataType::fp16) == doctest::Approx(0.3).epsilon(0.15));
+  CHECK(adreno.layer_overhead == doctest::Approx(20e-6).epsilon(0.3));
 }
