@@ -13,11 +13,13 @@ Flow& Flow::through(int limit) {
 }
 
 void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits) {
+  MaxMinScratch scratch;
+  solve_max_min(flows, limits, scratch);
+}
+
+void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits, MaxMinScratch& scratch) {
   constexpr double kNone = std::numeric_limits<double>::infinity();
-  // Scratch reused across calls (this runs on every DRAM transfer's start and end), per thread.
-  thread_local std::vector<char> frozen;
-  thread_local std::vector<double> left;
-  thread_local std::vector<int> crossing;
+  auto& [frozen, left, crossing] = scratch;
   frozen.assign(flows.size(), 0);
   for (Flow* f : flows) {
     // A limit index past the list is a caller's bug, not a user's input.
@@ -94,7 +96,7 @@ const std::vector<TransferSet::Completion>& TransferSet::next_completions(double
   active_.clear();
   for (Transfer& t : transfers_)
     if (t.active) active_.push_back(&t.flow);
-  solve_max_min(active_, limits_);
+  solve_max_min(active_, limits_, scratch_);
   std::vector<Completion>& out = completions_;
   out.clear();
   double total = 0;

@@ -24,6 +24,13 @@ struct Flow {
 // Water-filling: raise every unfrozen flow's rate together until a limit binds, freeze the flows
 // it binds, repeat. `limits[i]` is shared limit i's capacity in bytes/s (0 = no limit).
 void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits);
+// The same with the solver's working lists kept by the caller, which solves again and again.
+struct MaxMinScratch {
+  std::vector<char> frozen;
+  std::vector<double> left;
+  std::vector<int> crossing;
+};
+void solve_max_min(std::vector<Flow*>& flows, const std::vector<double>& limits, MaxMinScratch& scratch);
 
 // The DRAM transfers in flight, one at most per owner (a core, a GPU workgroup slot). Each start
 // or end re-divides the bandwidth; the caller schedules each active transfer's completion at the
@@ -57,8 +64,10 @@ class TransferSet {
   std::vector<Transfer> transfers_;
   std::vector<double> limits_;
   double last_ = 0;
-  std::vector<Flow*> active_;           // reused by next_completions
+  // Reused by next_completions, which runs on every transfer's start and end.
+  std::vector<Flow*> active_;
   std::vector<Completion> completions_;
+  MaxMinScratch scratch_;
 };
 
 }  // namespace tilesim
