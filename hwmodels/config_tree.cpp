@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -120,15 +122,26 @@ YAML::Node merge(const YAML::Node& over, const YAML::Node& base) {
   return out;
 }
 
+// A preset resolves to the same tree every time (configs/ does not change while tilesim runs), so
+// each is resolved once per process and handed out as a copy with its marks: a SoC names its core
+// preset once per cluster, the ncnn device map a SoC per entry, a sweep a SoC per point.
 YAML::Node resolve_preset_file(const std::string& name, const Section& s, const NodeOrigin& where,
                           const YAML::Node& at, int depth) {
   if (depth > 16) throw ConfigError(located(where.file, at.Mark().line, at.Mark().column, where.path,
                                             "presets refer to each other in a loop"));
   const std::string file = preset_file(s.preset_dir, name, where, at);
+  static std::mutex mutex;
+  static std::map<std::string, YAML::Node> resolved;  // by section and file
+  const std::string key = s.name + "\n" + file;
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = resolved.find(key); it != resolved.end()) return copy_tree(it->second);
+  }
   YAML::Node out = resolve(load_yaml_map(file), s, NodeOrigin{file, ""}, depth + 1);
   // A description built on presets belongs to the family of the root one (what calibration keys cores by).
   if (s.param("family") && !out["family"]) out["family"] = name;
-  return out;
+  const std::lock_guard lock(mutex);
+  return copy_tree(resolved.emplace(key, out).first->second);
 }
 
 YAML::Node resolve(const YAML::Node& node, const Section& s, const NodeOrigin& where, int depth) {

@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "hwmodels/config_tree.hpp"
-#include "hwmodels/yaml_reader.hpp"
 
 namespace tilesim {
 namespace fs = std::filesystem;
@@ -50,23 +47,6 @@ std::vector<std::string> builtin_socs() {
 
 bool host_is_probed() { return fs::is_regular_file(fs::path(data_root()) / "configs" / "socs" / "host.yaml"); }
 
-namespace {
-
-// A built-in SoC resolves to the same tree every time (its files do not change while tilesim
-// runs): resolved once per process, then copied with its marks. Loading the ncnn device map
-// resolves a SoC per entry, and validation and calibration one per device.
-YAML::Node resolved_builtin_soc(const std::string& name) {
-  static std::mutex mutex;
-  static std::map<std::string, YAML::Node> resolved;
-  const std::lock_guard lock(mutex);
-  auto it = resolved.find(name);
-  if (it == resolved.end())
-    it = resolved.emplace(name, resolve(YAML::Node(name), SocSpec::section(), NodeOrigin{fmt::format("SoC '{}'", name), ""}, 0)).first;
-  return copy_tree(it->second);
-}
-
-}  // namespace
-
 YAML::Node resolve_soc_tree(const std::string& name_or_path) {
   const bool is_path = name_or_path.find('/') != std::string::npos ||
                        name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
@@ -79,7 +59,7 @@ YAML::Node resolve_soc_tree(const std::string& name_or_path) {
     }
     if (name_or_path == "host" && !host_is_probed())
       throw ConfigError("host has not been probed on this machine: run `tilesim probe-host` (scripts/setup.sh does)");
-    return resolved_builtin_soc(name_or_path);
+    return resolve(YAML::Node(name_or_path), SocSpec::section(), NodeOrigin{fmt::format("SoC '{}'", name_or_path), ""}, 0);
   }
   YAML::Node tree = resolve(load_yaml_map(name_or_path), SocSpec::section(), NodeOrigin{name_or_path, ""}, 0);
   if (!tree["name"]) tree["name"] = fs::path(name_or_path).stem().string();
