@@ -75,16 +75,11 @@ class Parser {
           scalar(e.ev);
           break;
         case YAML_SEQUENCE_START_EVENT:
-          open(e.ev, YAML::NodeType::Sequence, text_of(e.ev.data.sequence_start.anchor),
-               text_of(e.ev.data.sequence_start.tag),
-               e.ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE ? YAML::EmitterStyle::Flow
-                                                                          : YAML::EmitterStyle::Block);
+          open(e.ev, e.ev.data.sequence_start, YAML::NodeType::Sequence,
+               e.ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
           break;
         case YAML_MAPPING_START_EVENT:
-          open(e.ev, YAML::NodeType::Map, text_of(e.ev.data.mapping_start.anchor),
-               text_of(e.ev.data.mapping_start.tag),
-               e.ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE ? YAML::EmitterStyle::Flow
-                                                                        : YAML::EmitterStyle::Block);
+          open(e.ev, e.ev.data.mapping_start, YAML::NodeType::Map, e.ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
           break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
@@ -183,14 +178,16 @@ class Parser {
     pop();
   }
 
-  void open(const yaml_event_t& e, YAML::NodeType::value type, const std::string& anchor, const std::string& tag,
-            YAML::EmitterStyle::value style) {
+  // A sequence or map begins (`start`: the event's sequence_start or mapping_start).
+  template <class Start>
+  void open(const yaml_event_t& e, const Start& start, YAML::NodeType::value type, bool flow) {
     if (static_cast<int>(open_.size()) > kMaxYamlDepth)
       fail_at(e, "nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
-    YAML::detail::node& n = push(e, anchor);
+    YAML::detail::node& n = push(e, text_of(start.anchor));
+    const std::string tag = text_of(start.tag);
     n.set_type(type);
     n.set_tag(tag.empty() ? "?" : tag);
-    n.set_style(style);
+    n.set_style(flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block);
     open_.push_back(Open{&n, nullptr});
   }
 
