@@ -53,13 +53,14 @@ status=0
 printf '%-16s %14s %10s %9s %9s\n' target executions "exec/s" seconds findings
 for t in "${targets[@]}"; do
   log="$out/logs/$t.log"
-  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
-  rate=$(grep -oE 'stat::average_exec_per_sec:[[:space:]]*[0-9]+' "$log" | awk '{print $2}' | tail -1)
-  secs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{print $5}' | tail -1)
+  # A target that crashed prints no final statistics: each lookup may find nothing.
+  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)
+  rate=$(grep -oE 'stat::average_exec_per_sec:[[:space:]]*[0-9]+' "$log" | awk '{print $2}' | tail -1 || true)
+  secs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{print $5}' | tail -1 || true)
   found=$(find "$out/findings" -name "$t-*" ! -name "$t-slow-unit-*" | wc -l)
   if [ -z "$runs" ] || ((found > 0)); then
     status=1
-    grep -E 'ERROR|SUMMARY|runtime error|uncaught|Test unit written' "$log" | head -5 | sed "s/^/  $t: /"
+    grep -E 'ERROR|SUMMARY|runtime error|uncaught|Test unit written' "$log" | head -5 | sed "s/^/  $t: /" || true
   fi
   printf '%-16s %14s %10s %9s %9s\n' "$t" "${runs:-none}" "${rate:-?}" "${secs:-?}" "$found"
 done
