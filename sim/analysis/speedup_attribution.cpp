@@ -30,7 +30,7 @@ const char* factor_label(const std::string& f) {
 }
 
 // Time of one run by (group, factor).
-std::map<std::pair<std::string, std::string>, double> parts_of(const RunResult& r, bool gpu) {
+std::map<std::pair<std::string, std::string>, double> parts_of(const RunResult& r) {
   std::map<std::pair<std::string, std::string>, double> parts;
   for (const LayerResult& l : r.layers) {
     if (l.macs == 0) {
@@ -41,11 +41,12 @@ std::map<std::pair<std::string, std::string>, double> parts_of(const RunResult& 
                                   l.kernel_class == "gemv"
                               ? l.kernel_class
                               : "direct";
-    // Whole tiles over the threads: with n equal tiles on t threads the slowest thread runs
-    // ceil(n/t) of them while the mean runs n/t; that much of the wait is quantisation.
+    // Whole tiles over the slots (threads, or a GPU's resident workgroups): with n equal tiles on
+    // t slots the slowest runs ceil(n/t) of them while the mean runs n/t; that much of the wait
+    // is quantisation (on a GPU, the last wave's).
     double quantisation = 0;
-    if (!gpu && l.main_tiles > 0 && r.threads > 0) {
-      const double n = static_cast<double>(l.main_tiles), t = static_cast<double>(r.threads);
+    if (l.main_tiles > 0 && l.main_slots > 0) {
+      const double n = static_cast<double>(l.main_tiles), t = static_cast<double>(l.main_slots);
       const double waste = std::ceil(n / t) * t / n - 1;
       quantisation = std::min(l.imbalance_s, (l.compute_s + l.memory_s) * waste);
     }
@@ -64,11 +65,10 @@ SpeedupAttribution attribute_speedup(RunResult a, RunResult b) {
   SpeedupAttribution s;
   s.a = std::move(a);
   s.b = std::move(b);
-  const bool gpu = s.a.device == "gpu";
   s.flops_ratio = static_cast<double>(s.a.macs) / static_cast<double>(std::max<int64_t>(1, s.b.macs));
   s.latency_ratio = s.a.latency_s / s.b.latency_s;
   s.expected_b_s = s.a.latency_s / s.flops_ratio;
-  const auto pa = parts_of(s.a, gpu), pb = parts_of(s.b, gpu);
+  const auto pa = parts_of(s.a), pb = parts_of(s.b);
   std::map<std::pair<std::string, std::string>, SpeedupFactor> all;
   for (const auto* p : {&pa, &pb})
     for (const auto& [key, t] : *p) all[key] = SpeedupFactor{key.first, key.second, 0, 0, 0};
@@ -80,7 +80,6 @@ SpeedupAttribution attribute_speedup(RunResult a, RunResult b) {
   }
   std::stable_sort(s.factors.begin(), s.factors.end(),
                    [](const auto& x, const auto& y) { return std::fabs(x.contribution_s) > std::fabs(y.contribution_s); });
-  if (gpu) s.notes.push_back("on the GPU, the wait for the last workgroups is all counted as load imbalance");
   return s;
 }
 

@@ -127,6 +127,7 @@ class CpuSimulation {
     workspace = std::max(workspace, plan.workspace_bytes);
     weights += resident_weight_bytes(net, id, plan, bytes_per_element(precision_));
     LayerResult r = layer_result_for(net, id, plan);
+    r.main_slots = options_.threads;
     if (plan.phases.empty()) {  // a view: no kernel runs
       name_bound(r);
       return r;

@@ -232,6 +232,9 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
     result.workspace_bytes = std::max(result.workspace_bytes, plan.workspace_bytes);
     result.weight_bytes += resident_weight_bytes(net, id, plan, elem);
     LayerResult l = layer_result_for(net, id, plan);
+    if (const Phase* main = main_phase(plan))
+      l.main_slots = static_cast<int64_t>(gpu.shader_cores) *
+                     resident_workgroups(gpu, main->local_size, main->registers_per_invocation, main->local_memory_bytes);
     double clock = 0;
     SlotTally tally;
     for (const Phase& phase : plan.phases)

@@ -21,14 +21,18 @@ LayerResult layer_result_for(const Network& net, OpId id, const KernelPlan& plan
   r.macs = cost.macs;
   r.flops = cost.flops;
   r.tiles = plan.tiles();
-  const Phase* main = nullptr;
-  for (const Phase& p : plan.phases)
-    if (!main || p.flops() > main->flops()) main = &p;
-  if (main) {
+  if (const Phase* main = main_phase(plan)) {
     r.kernel_class = choice_name(kernel_class_names(), main->kernel_class);
     r.main_tiles = main->launched_tiles;
   }
   return r;
+}
+
+const Phase* main_phase(const KernelPlan& plan) {
+  const Phase* main = nullptr;
+  for (const Phase& p : plan.phases)
+    if (!main || p.flops() > main->flops()) main = &p;
+  return main;
 }
 
 int64_t resident_weight_bytes(const Network& net, OpId id, const KernelPlan& plan, int64_t bytes_per_element) {

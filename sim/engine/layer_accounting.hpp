@@ -13,6 +13,9 @@ namespace tilesim {
 // Name, operator, fused operators, algorithm, MACs, FLOPs and tiles; times are left at zero.
 LayerResult layer_result_for(const Network& net, OpId id, const KernelPlan& plan);
 
+// The phase with the most arithmetic (nullptr for a plan without phases).
+const Phase* main_phase(const KernelPlan& plan);
+
 // Weight bytes the engine keeps for the layer: its transformed weights where it transforms them
 // (Winograd), else the raw weights at `bytes_per_element`.
 int64_t resident_weight_bytes(const Network& net, OpId id, const KernelPlan& plan, int64_t bytes_per_element);

@@ -24,9 +24,11 @@ struct LayerResult {
   std::string bound;               // compute | memory | imbalance | overhead
   int64_t dram_bytes = 0;          // bytes moved to and from DRAM
   // The phase with the most arithmetic, for attributing time (tilesim compare): its kernel class
-  // ("" for a view) and the tiles it launches.
+  // ("" for a view), the tiles it launches and the slots they ran on (a CPU's threads; a GPU's
+  // shader cores times the workgroups each holds at once).
   std::string kernel_class;
   int64_t main_tiles = 0;
+  int64_t main_slots = 0;
   double flop_rate() const { return latency_s > 0 ? flops / latency_s : 0; }  // FLOP/s
 };
 

@@ -33,7 +33,8 @@ RunResult run_of(std::vector<LayerResult> layers, int threads = 4) {
   r.device = "cpu";
   r.threads = threads;
   r.layers = std::move(layers);
-  for (const auto& l : r.layers) {
+  for (auto& l : r.layers) {
+    l.main_slots = threads;  // as a CPU run records them
     r.macs += l.macs;
     r.latency_s += l.latency_s;
   }
@@ -82,6 +83,17 @@ TEST_CASE("tile_quantisation_is_the_imbalance_whole_tiles_over_the_threads_expla
     }
     if (f.factor == "load_imbalance") CHECK(f.a_s == doctest::Approx(0.1));
   }
+}
+
+TEST_CASE("on_the_gpu_the_last_waves_wait_is_tile_quantisation_over_the_resident_workgroups") {
+  const auto r = tilesim_cli({"compare", "--model", "mobilenet_v2", "--model", "shufflenet_v2_x1_0", "--soc",
+                              "snapdragon855", "--device", "gpu", "--format", "json"});
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto j = nlohmann::json::parse(r.out);
+  double quantised_ms = 0;
+  for (const auto& f : j["factors"])
+    if (f["factor"] == "tile_quantisation") quantised_ms += f["a_ms"].get<double>();
+  CHECK(quantised_ms > 0);
 }
 
 TEST_CASE("a_model_compared_with_itself_has_ratios_of_one_and_no_gap") {
