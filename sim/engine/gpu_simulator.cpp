@@ -122,35 +122,28 @@ class GpuSimulation {
         resident_workgroups(gpu_, phase.local_size, phase.registers_per_invocation, phase.local_memory_bytes),
         phase.local_size);
     ItemSource waves = ItemSource::shared_queue(static_cast<int64_t>(phase.items.size()));
-    if (!probe) return pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, dispatch_overhead(), tally);
-    SlotTally own;
-    own.split = true;
-    const double end = pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, dispatch_overhead(), own);
-    PhaseSample p{phase.kernel_class, plan.precision, end - dispatch_overhead(), {}};
-    size_t busiest = 0;
-    for (size_t s = 0; s < own.busy.size(); ++s)
-      if (own.busy[s] > own.busy[busiest]) busiest = s;
-    if (!own.busy.empty()) p.slots.push_back({own.arithmetic[busiest], own.memory_bound[busiest], own.busy[busiest]});
-    if (probe->slot_family.empty()) probe->slot_family.push_back(gpu_.calibration_family());
-    probe->phases.push_back(std::move(p));
-    ++probe->layers;  // the fit's per-layer cost is a GPU's per-dispatch cost
-    add_tally(tally, own);
+    const SlotTally before = probe ? tally : SlotTally{};
+    const double end = pool_.run_phase(plan, phase, slots, waves, slots_, limits_, origin, layer, dispatch_overhead(), tally);
+    if (probe) record_dispatch(plan, phase, before, tally, end - dispatch_overhead(), *probe);
     return end;
   }
 
  private:
-  // What a probed dispatch's own tally adds to its layer's.
-  static void add_tally(SlotTally& into, const SlotTally& from) {
-    into.busy.resize(std::max(into.busy.size(), from.busy.size()), 0.0);
-    into.compute.resize(into.busy.size(), 0.0);
-    for (size_t s = 0; s < from.busy.size(); ++s) {
-      into.busy[s] += from.busy[s];
-      into.compute[s] += from.compute[s];
-    }
-    into.mean_busy += from.mean_busy;
-    into.mean_compute += from.mean_compute;
-    into.energy += from.energy;
-    into.dram += from.dram;
+  void record_dispatch(const KernelPlan& plan, const Phase& phase, const SlotTally& before, const SlotTally& after,
+                       double seconds, RunProbe& probe) const {
+    auto during = [&](const std::vector<double>& was, const std::vector<double>& now, size_t s) {
+      return now[s] - (s < was.size() ? was[s] : 0.0);
+    };
+    PhaseSample p{phase.kernel_class, plan.precision, seconds, {}};
+    size_t busiest = 0;
+    for (size_t s = 1; s < after.busy.size(); ++s)
+      if (during(before.busy, after.busy, s) > during(before.busy, after.busy, busiest)) busiest = s;
+    if (!after.busy.empty())
+      p.slots.push_back({during(before.arithmetic, after.arithmetic, busiest),
+                         during(before.memory_bound, after.memory_bound, busiest), during(before.busy, after.busy, busiest)});
+    if (probe.slot_family.empty()) probe.slot_family.push_back(gpu_.calibration_family());
+    probe.phases.push_back(std::move(p));
+    ++probe.layers;  // the fit's per-layer cost is a GPU's per-dispatch cost
   }
 
   const GpuSpec& gpu_;
@@ -237,6 +230,7 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
                      resident_workgroups(gpu, main->local_size, main->registers_per_invocation, main->local_memory_bytes);
     double clock = 0;
     SlotTally tally;
+    tally.split = options.probe != nullptr;
     for (const Phase& phase : plan.phases)
       clock = sim.run_dispatch(plan, phase, now + clock, static_cast<int>(result.layers.size()), tally, options.probe) + clock;
     l.latency_s = clock;
