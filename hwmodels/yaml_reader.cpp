@@ -24,16 +24,12 @@ struct YAML::as_if<tilesim::YamlTreeAccess, tilesim::YamlTreeAccess> {
 
 namespace tilesim {
 namespace {
+
 thread_local YAML::detail::shared_memory_holder arena_memory;  // set while a YamlArena lives
 
 YAML::detail::shared_memory_holder node_store() {
   return arena_memory ? arena_memory : std::make_shared<YAML::detail::memory_holder>();
 }
-}  // namespace
-}  // namespace tilesim
-
-namespace tilesim {
-namespace {
 
 using Access = YAML::as_if<YamlTreeAccess, YamlTreeAccess>;
 
