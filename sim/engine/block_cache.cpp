@@ -10,10 +10,9 @@ uint32_t hash_of(const BlockKey& k) {
 
 }  // namespace
 
-int32_t BlockCache::find(const BlockKey& key) const {
+int32_t BlockCache::find(const BlockKey& key, uint32_t hash) const {
   if (slots_.empty()) return kNone;
   const size_t mask = slots_.size() - 1;
-  const uint32_t hash = hash_of(key);
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
     if (slot.entry == kNone) return kNone;
@@ -37,11 +36,10 @@ void BlockCache::insert_index(int32_t entry, uint32_t hash) {
 }
 
 // Linear-probing deletion by backward shift: no tombstones, so lookups stay short.
-void BlockCache::erase_index(const BlockKey& key) {
+void BlockCache::erase_index(int32_t entry) {
   const size_t mask = slots_.size() - 1;
-  const uint32_t hash = hash_of(key);
-  size_t i = hash & mask;
-  while (slots_[i].hash != hash || entries_[static_cast<size_t>(slots_[i].entry)].key != key) i = (i + 1) & mask;
+  size_t i = entries_[static_cast<size_t>(entry)].hash & mask;
+  while (slots_[i].entry != entry) i = (i + 1) & mask;
   for (size_t j = (i + 1) & mask; slots_[j].entry != kNone; j = (j + 1) & mask) {
     const size_t home = slots_[j].hash & mask;
     // Move slot j into the hole at i if its home position does not lie cyclically in (i, j].
@@ -71,7 +69,8 @@ void BlockCache::push_front(int32_t e) {
 }
 
 BlockCache::Outcome BlockCache::access(const BlockKey& key, int64_t bytes, bool write) {
-  if (const int32_t e = find(key); e != kNone) {
+  const uint32_t hash = hash_of(key);
+  if (const int32_t e = find(key, hash); e != kNone) {
     unlink(e);
     push_front(e);
     Entry& x = entries_[static_cast<size_t>(e)];
@@ -86,12 +85,12 @@ BlockCache::Outcome BlockCache::access(const BlockKey& key, int64_t bytes, bool 
   if (!free_.empty()) {
     e = free_.back();
     free_.pop_back();
-    entries_[static_cast<size_t>(e)] = Entry{key, bytes, write, kNone, kNone};
+    entries_[static_cast<size_t>(e)] = Entry{key, bytes, hash, write, kNone, kNone};
   } else {
     e = static_cast<int32_t>(entries_.size());
-    entries_.push_back(Entry{key, bytes, write, kNone, kNone});
+    entries_.push_back(Entry{key, bytes, hash, write, kNone, kNone});
   }
-  insert_index(e, hash_of(key));
+  insert_index(e, hash);
   push_front(e);
   used_ += bytes;
   return {false, evict_beyond_capacity()};
@@ -104,7 +103,7 @@ int64_t BlockCache::evict_beyond_capacity() {
     const Entry& x = entries_[static_cast<size_t>(victim)];
     used_ -= x.bytes;
     if (x.dirty) written_back += x.bytes;
-    erase_index(x.key);
+    erase_index(victim);
     unlink(victim);
     free_.push_back(victim);
   }

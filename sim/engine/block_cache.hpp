@@ -35,13 +35,14 @@ class BlockCache {
   struct Entry {
     BlockKey key;
     int64_t bytes;
+    uint32_t hash;  // of key, kept so that eviction finds its slot without hashing again
     bool dirty;
     int32_t prev, next;  // LRU neighbours (prev = more recent)
   };
 
-  int32_t find(const BlockKey& key) const;
+  int32_t find(const BlockKey& key, uint32_t hash) const;
   void insert_index(int32_t entry, uint32_t hash);
-  void erase_index(const BlockKey& key);
+  void erase_index(int32_t entry);
   void unlink(int32_t e);
   void push_front(int32_t e);
   int64_t evict_beyond_capacity();  // returns the modified bytes evicted

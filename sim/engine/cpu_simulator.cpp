@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -122,8 +123,7 @@ class CpuSimulation {
   LayerResult run_layer(const Network& net, OpId id, double& now, int layer_index, int64_t& workspace,
                         int64_t& weights) {
     const auto& cores = cores_.cores();
-    const KernelPlan plan =
-        lower_layer(net, id, engine_, cpu_target(*cores.front().cluster, precision_, options_.threads));
+    const KernelPlan& plan = plan_of(net, id);
     workspace = std::max(workspace, plan.workspace_bytes);
     weights += resident_weight_bytes(net, id, plan, bytes_per_element(precision_));
     LayerResult r = layer_result_for(net, id, plan);
@@ -178,6 +178,14 @@ class CpuSimulation {
   }
 
  private:
+  // Every inference runs the same plans: each layer is lowered once, by the first (the warm-up).
+  const KernelPlan& plan_of(const Network& net, OpId id) {
+    if (plans_.size() < net.op_count()) plans_.resize(net.op_count());
+    auto& plan = plans_[static_cast<size_t>(id)];
+    if (!plan) plan = lower_layer(net, id, engine_, cpu_target(*cores_.cores().front().cluster, precision_, options_.threads));
+    return *plan;
+  }
+
   void record_phase(const KernelPlan& plan, const Phase& phase, const SlotTally& before, const SlotTally& after,
                     double seconds) {
     PhaseSample p{phase.kernel_class, plan.precision, seconds, {}};
@@ -236,6 +244,7 @@ class CpuSimulation {
   double static_power_ = 0;
   double layer_s_ = 0, wakeup_s_ = 0, barrier_s_ = 0;  // per layer, per layer, per phase
   RunProbe* probe_ = nullptr;            // recording the phases, where set
+  std::vector<std::optional<KernelPlan>> plans_;  // by layer, lowered on first use
 };
 
 }  // namespace

@@ -213,15 +213,17 @@ RunResult simulate_gpu(const Network& unfused, const SocSpec& soc, const EngineP
     for (TensorId t : net.graph_inputs()) add(copy_layer("upload", "Upload", net.tensor(t).elements() * elem, soc));
 
   const auto order = net.topological_order();
+  std::vector<KernelPlan> plans(net.op_count());  // every inference runs the same plans
+  for (OpId id : order) plans[static_cast<size_t>(id)] = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
   for (int w = 0; w < options.warmup_runs; ++w)  // warm the caches; nothing is reported
     for (OpId id : order) {
-      const KernelPlan plan = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
+      const KernelPlan& plan = plans[static_cast<size_t>(id)];
       SlotTally scratch;
       for (const Phase& phase : plan.phases) sim.run_dispatch(plan, phase, 0, 0, scratch);
     }
   sim.pool().clear_timeline();
   for (OpId id : order) {
-    const KernelPlan plan = lower_layer_gpu(net, id, engine, GpuTarget{&gpu, precision});
+    const KernelPlan& plan = plans[static_cast<size_t>(id)];
     result.workspace_bytes = std::max(result.workspace_bytes, plan.workspace_bytes);
     result.weight_bytes += resident_weight_bytes(net, id, plan, elem);
     LayerResult l = layer_result_for(net, id, plan);
