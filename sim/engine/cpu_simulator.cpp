@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -120,10 +119,13 @@ class CpuSimulation {
   const CpuCores& cores() const { return cores_; }
   void probe_into(RunProbe* probe) { probe_ = probe; }
 
-  LayerResult run_layer(const Network& net, OpId id, double& now, int layer_index, int64_t& workspace,
-                        int64_t& weights) {
+  KernelPlan lower(const Network& net, OpId id) const {
+    return lower_layer(net, id, engine_, cpu_target(*cores_.cores().front().cluster, precision_, options_.threads));
+  }
+
+  LayerResult run_layer(const Network& net, OpId id, const KernelPlan& plan, double& now, int layer_index,
+                        int64_t& workspace, int64_t& weights) {
     const auto& cores = cores_.cores();
-    const KernelPlan& plan = plan_of(net, id);
     workspace = std::max(workspace, plan.workspace_bytes);
     weights += resident_weight_bytes(net, id, plan, bytes_per_element(precision_));
     LayerResult r = layer_result_for(net, id, plan);
@@ -178,14 +180,6 @@ class CpuSimulation {
   }
 
  private:
-  // Every inference runs the same plans: each layer is lowered once, by the first (the warm-up).
-  const KernelPlan& plan_of(const Network& net, OpId id) {
-    if (plans_.size() < net.op_count()) plans_.resize(net.op_count());
-    auto& plan = plans_[static_cast<size_t>(id)];
-    if (!plan) plan = lower_layer(net, id, engine_, cpu_target(*cores_.cores().front().cluster, precision_, options_.threads));
-    return *plan;
-  }
-
   void record_phase(const KernelPlan& plan, const Phase& phase, const SlotTally& before, const SlotTally& after,
                     double seconds) {
     PhaseSample p{phase.kernel_class, plan.precision, seconds, {}};
@@ -244,7 +238,6 @@ class CpuSimulation {
   double static_power_ = 0;
   double layer_s_ = 0, wakeup_s_ = 0, barrier_s_ = 0;  // per layer, per layer, per phase
   RunProbe* probe_ = nullptr;            // recording the phases, where set
-  std::vector<std::optional<KernelPlan>> plans_;  // by layer, lowered on first use
 };
 
 }  // namespace
@@ -260,10 +253,13 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   result.precision = std::string(to_string(sim.precision()));
 
   const auto order = net.topological_order();
+  std::vector<KernelPlan> plans(net.op_count());  // every inference runs the same plans
+  for (OpId id : order) plans[static_cast<size_t>(id)] = sim.lower(net, id);
   for (int w = 0; w < options.warmup_runs; ++w) {
     double scratch_time = 0;
     int64_t scratch_workspace = 0, scratch_weights = 0;
-    for (OpId id : order) sim.run_layer(net, id, scratch_time, 0, scratch_workspace, scratch_weights);
+    for (OpId id : order)
+      sim.run_layer(net, id, plans[static_cast<size_t>(id)], scratch_time, 0, scratch_workspace, scratch_weights);
   }
   sim.pool().clear_timeline();  // the warm-up is not part of the run
   if (options.probe) {
@@ -274,8 +270,8 @@ RunResult simulate_cpu(const Network& unfused, const SocSpec& soc, const EngineP
   }
   double now = 0;
   for (OpId id : order) {
-    LayerResult layer = sim.run_layer(net, id, now, static_cast<int>(result.layers.size()), result.workspace_bytes,
-                                      result.weight_bytes);
+    LayerResult layer = sim.run_layer(net, id, plans[static_cast<size_t>(id)], now, static_cast<int>(result.layers.size()),
+                                      result.workspace_bytes, result.weight_bytes);
     result.energy_j += layer.energy_j;
     result.macs += layer.macs;
     result.layers.push_back(std::move(layer));
